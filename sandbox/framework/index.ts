@@ -1,0 +1,4 @@
+export * from './Sandbox';
+export * from './faults';
+export * from './http';
+export * from './rateLimit';
