@@ -34,6 +34,8 @@ export class Act365Sandbox extends Sandbox {
 	metadata: MetadataEntry[] = defaultMetadata();
 	private store = new Map<string, Act365Contact>();
 	private lastCreatedMs = 0;
+	/** Set by the `regenerateApiKey` action; cleared by reset() like any other state. */
+	private apiKeyRegenerated = false;
 
 	constructor(options: Act365SandboxOptions = {}) {
 		super(options);
@@ -79,7 +81,7 @@ export class Act365Sandbox extends Sandbox {
 		return {
 			/** The user regenerated the API key in Act! 365: every call with the old pair now gets 401. */
 			regenerateApiKey: () => {
-				this.apiKey = `${this.apiKey}-regenerated`;
+				this.apiKeyRegenerated = true;
 			},
 		};
 	}
@@ -118,12 +120,13 @@ export class Act365Sandbox extends Sandbox {
 			};
 		}
 		const credentials = basicAuth(req);
-		if (!credentials || credentials.user !== this.apiKey || credentials.password !== this.developerKey) {
+		const apiKeyRight = credentials?.user === this.apiKey && !this.apiKeyRegenerated;
+		if (!apiKeyRight || credentials?.password !== this.developerKey) {
 			this.refuse('auth');
 			// The real 401 body is undocumented; this is ASP.NET's stock text. The `messageDetail`
 			// for a right API key with a wrong developer key is an emulator assumption, so a client
 			// can point the user at the key to check.
-			const developerKeyWrong = credentials?.user === this.apiKey;
+			const developerKeyWrong = apiKeyRight;
 			return {
 				status: 401,
 				body: developerKeyWrong ? { message: DENIED, messageDetail: 'The developer key is not valid for this API key.' } : { message: DENIED },
@@ -156,6 +159,7 @@ export class Act365Sandbox extends Sandbox {
 
 	protected resetState(): void {
 		this.store.clear();
+		this.apiKeyRegenerated = false;
 		this.metadata = defaultMetadata();
 		this.limiter?.reset();
 	}
