@@ -2,6 +2,9 @@ import { Act365Sandbox } from '../../sandbox/act365/Act365Sandbox';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const GOOD = basic('sandbox-api-key', 'sandbox-developer-key');
+/** Bodies are read loosely typed: the assertions themselves check their shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type LooseResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 
 describe('Act! 365 sandbox', () => {
 	const sandbox = new Act365Sandbox();
@@ -16,7 +19,7 @@ describe('Act! 365 sandbox', () => {
 		sandbox.configure({ limit: 0 });
 	});
 
-	const call = (path: string, init: { method?: string; body?: unknown; auth?: string } = {}) =>
+	const call = (path: string, init: { method?: string; body?: unknown; auth?: string } = {}): Promise<LooseResponse> =>
 		fetch(`${api}${path}`, {
 			method: init.method ?? 'GET',
 			headers: { authorization: init.auth ?? GOOD, 'content-type': 'application/json' },
