@@ -1,8 +1,9 @@
 import { basicAuth, Sandbox, type Route, type SandboxOptions, type SandboxReply, type SandboxRequest } from '../framework';
 import { buildContact, CORE_FIELDS, newContactId, QUERY_FIELDS, readContactInput, ValidationError, type Act365Contact, type ContactInput } from './contacts';
-import { defaultMetadata, METADATA_FIELDS, type MetadataEntry } from './metadata';
+import { defaultMetadata, METADATA_FIELDS, webApiContactColumns, type MetadataEntry } from './metadata';
 import { applyQuery, ODataError, readQuery } from './odata';
 import { MeteredLimiter } from './rateHeaders';
+import { WebApiTokens } from './webApiTokens';
 
 export interface Act365SandboxOptions extends SandboxOptions {
 	apiKey?: string;
@@ -11,13 +12,27 @@ export interface Act365SandboxOptions extends SandboxOptions {
 	rateLimit?: { limit: number; windowMs: number };
 	/** Longest query string accepted; 0 turns the check off. */
 	maxQueryLength?: number;
+	/** Surface B (Act! Premium Web API): the Act! user, password and database name. */
+	webApiUser?: string;
+	webApiPassword?: string;
+	databaseName?: string;
 }
+
+/** Sub-codes of the Web API's 403 (product/API version, subscription, user permission). */
+export type WebApiForbiddenCode = 4030 | 4031 | 4032;
+const FORBIDDEN: Record<WebApiForbiddenCode, string> = {
+	4030: 'The Act! product version is not compatible with this API version.',
+	4031: 'A subscription is required to use the Act! Web API.',
+	4032: 'The user does not have permission to use the Act! Web API.',
+};
 
 /** Page ceiling: the Cloud Elements connector pages this API at most 150 at a time (unverified). */
 export const MAX_TOP = 150;
 /** IIS's default `maxQueryString`; that Act! 365 runs with it is an assumption. */
 const DEFAULT_MAX_QUERY_LENGTH = 2048;
 const BASE = '/act/api';
+/** Surface B lives under its own prefix so one emulator (and one store) serves both products. */
+const WEB = '/act.web.api';
 const DENIED = 'Authorization has been denied for this request.';
 
 /**
@@ -32,6 +47,12 @@ export class Act365Sandbox extends Sandbox {
 	maxQueryLength: number;
 	limiter?: MeteredLimiter;
 	metadata: MetadataEntry[] = defaultMetadata();
+	webApiUser: string;
+	webApiPassword: string;
+	databaseName: string;
+	/** When set, every Web API call but /authorize answers 403 with this sub-code. */
+	webApiForbidden?: WebApiForbiddenCode;
+	readonly tokens = new WebApiTokens();
 	private store = new Map<string, Act365Contact>();
 	private lastCreatedMs = 0;
 	/** Set by the `regenerateApiKey` action; cleared by reset() like any other state. */
@@ -42,6 +63,9 @@ export class Act365Sandbox extends Sandbox {
 		this.apiKey = options.apiKey ?? 'sandbox-api-key';
 		this.developerKey = options.developerKey ?? 'sandbox-developer-key';
 		this.maxQueryLength = options.maxQueryLength ?? DEFAULT_MAX_QUERY_LENGTH;
+		this.webApiUser = options.webApiUser ?? 'sandbox-user';
+		this.webApiPassword = options.webApiPassword ?? 'sandbox-password';
+		this.databaseName = options.databaseName ?? 'SandboxDB';
 		if (options.rateLimit) this.limiter = new MeteredLimiter(options.rateLimit.limit, options.rateLimit.windowMs);
 	}
 
@@ -65,8 +89,18 @@ export class Act365Sandbox extends Sandbox {
 		return { contacts: this.contacts() };
 	}
 
-	/** Keys: limit + windowMs (limit 0 or null = off), apiKey, developerKey, maxQueryLength. */
+	/**
+	 * Keys: limit + windowMs (limit 0 or null = off), apiKey, developerKey, maxQueryLength;
+	 * surface B: webApiUser, webApiPassword, databaseName, webApiForbidden (4030/4031/4032, null = off).
+	 */
 	configure(settings: Record<string, unknown>): void {
+		if (typeof settings.webApiUser === 'string') this.webApiUser = settings.webApiUser;
+		if (typeof settings.webApiPassword === 'string') this.webApiPassword = settings.webApiPassword;
+		if (typeof settings.databaseName === 'string') this.databaseName = settings.databaseName;
+		if ('webApiForbidden' in settings) {
+			const code = settings.webApiForbidden as WebApiForbiddenCode | null;
+			this.webApiForbidden = code && code in FORBIDDEN ? code : undefined;
+		}
 		if (typeof settings.apiKey === 'string') this.apiKey = settings.apiKey;
 		if (typeof settings.developerKey === 'string') this.developerKey = settings.developerKey;
 		if (typeof settings.maxQueryLength === 'number') this.maxQueryLength = settings.maxQueryLength;
@@ -83,6 +117,8 @@ export class Act365Sandbox extends Sandbox {
 			regenerateApiKey: () => {
 				this.apiKeyRegenerated = true;
 			},
+			/** Web API tokens pass their one-hour lifetime. */
+			expireTokens: () => this.tokens.expireAll(),
 		};
 	}
 
@@ -98,6 +134,21 @@ export class Act365Sandbox extends Sandbox {
 			{ method: 'PUT', pattern: `${BASE}/contacts/:id`, endpoint: 'updateContact', handler: (req) => this.update(req, true) },
 			{ method: 'DELETE', pattern: `${BASE}/contacts/:id`, endpoint: 'deleteContact', handler: (req) => this.remove(req) },
 			{ method: 'GET', pattern: `${BASE}/metadata`, endpoint: 'metadata', handler: (req) => this.listMetadata(req) },
+			// Surface B shares the store and the contact endpoint names; only its auth and metadata differ.
+			{ method: 'GET', pattern: `${WEB}/authorize`, endpoint: 'authorize', handler: (req) => this.authorize(req) },
+			{ method: 'GET', pattern: `${WEB}/api/contacts/myrecord`, endpoint: 'myRecord', handler: () => this.myRecord() },
+			{ method: 'GET', pattern: `${WEB}/api/contacts`, endpoint: 'searchContacts', handler: (req) => this.search(req) },
+			{ method: 'GET', pattern: `${WEB}/api/contacts/:id`, endpoint: 'getContact', handler: (req) => this.getOne(req) },
+			{ method: 'POST', pattern: `${WEB}/api/contacts`, endpoint: 'createContact', handler: (req) => this.create(req) },
+			{ method: 'PATCH', pattern: `${WEB}/api/contacts/:id`, endpoint: 'updateContact', handler: (req) => this.update(req, false) },
+			{ method: 'PUT', pattern: `${WEB}/api/contacts/:id`, endpoint: 'updateContact', handler: (req) => this.update(req, true) },
+			{ method: 'DELETE', pattern: `${WEB}/api/contacts/:id`, endpoint: 'deleteContact', handler: (req) => this.remove(req) },
+			{
+				method: 'GET',
+				pattern: `${WEB}/api/metadata/contact/fields`,
+				endpoint: 'metadata',
+				handler: (req) => ({ status: 200, body: webApiContactColumns(this.metadata, CORE_FIELDS, req.query.get('showAll') === 'true') }),
+			},
 		];
 		// While a limit is on, every answer past auth carries the X-RateLimit-* headers, errors included.
 		return routes.map((route) => ({
@@ -109,7 +160,7 @@ export class Act365Sandbox extends Sandbox {
 		}));
 	}
 
-	protected before(req: SandboxRequest): SandboxReply | undefined {
+	protected before(req: SandboxRequest, route: Route): SandboxReply | undefined {
 		// IIS request filtering answers before the application sees the call (assumed, see above).
 		const queryLength = req.url.includes('?') ? req.url.length - req.url.indexOf('?') - 1 : 0;
 		if (this.maxQueryLength > 0 && queryLength > this.maxQueryLength) {
@@ -119,18 +170,10 @@ export class Act365Sandbox extends Sandbox {
 				body: 'HTTP Error 404.15 - Not Found: The request filtering module is configured to deny a request where the query string is too long.',
 			};
 		}
-		const credentials = basicAuth(req);
-		const apiKeyRight = credentials?.user === this.apiKey && !this.apiKeyRegenerated;
-		if (!apiKeyRight || credentials?.password !== this.developerKey) {
-			this.refuse('auth');
-			// The real 401 body is undocumented; this is ASP.NET's stock text. The `messageDetail`
-			// for a right API key with a wrong developer key is an emulator assumption, so a client
-			// can point the user at the key to check.
-			const developerKeyWrong = apiKeyRight;
-			return {
-				status: 401,
-				body: developerKeyWrong ? { message: DENIED, messageDetail: 'The developer key is not valid for this API key.' } : { message: DENIED },
-			};
+		const refusal = req.path.toLowerCase().startsWith(WEB) ? this.webApiAuth(req, route) : this.keyAuth(req);
+		if (refusal) {
+			this.refuse(refusal.status === 403 ? 'forbidden' : 'auth');
+			return refusal;
 		}
 		if (this.limiter && !this.limiter.tryAcquire()) {
 			this.refuse('rateLimit');
@@ -141,6 +184,45 @@ export class Act365Sandbox extends Sandbox {
 				body: { message: 'API calls quota exceeded! Please retry later.' },
 				headers: { ...this.limiter.headers(), 'Retry-After': String(retryAfter) },
 			};
+		}
+		return undefined;
+	}
+
+	/** Surface A: HTTP Basic `apiKey:developerKey` on every call. */
+	private keyAuth(req: SandboxRequest): SandboxReply | undefined {
+		const credentials = basicAuth(req);
+		const apiKeyRight = credentials?.user === this.apiKey && !this.apiKeyRegenerated;
+		if (!apiKeyRight || credentials?.password !== this.developerKey) {
+			// The real 401 body is undocumented; this is ASP.NET's stock text. The `messageDetail`
+			// for a right API key with a wrong developer key is an emulator assumption, so a client
+			// can point the user at the key to check.
+			const developerKeyWrong = apiKeyRight;
+			return {
+				status: 401,
+				body: developerKeyWrong ? { message: DENIED, messageDetail: 'The developer key is not valid for this API key.' } : { message: DENIED },
+			};
+		}
+		return undefined;
+	}
+
+	/** Surface B: Basic user:password + database on /authorize, then Bearer + database on every call. */
+	private webApiAuth(req: SandboxRequest, route: Route): SandboxReply | undefined {
+		const database = req.headers['act-database-name'] as string | undefined;
+		if (route.endpoint === 'authorize') {
+			const credentials = basicAuth(req);
+			const ok =
+				credentials?.user.toLowerCase() === this.webApiUser.toLowerCase() &&
+				credentials.password === this.webApiPassword &&
+				database?.toLowerCase() === this.databaseName.toLowerCase();
+			return ok ? undefined : { status: 401, body: { message: DENIED } };
+		}
+		const header = String(req.headers.authorization ?? '');
+		const token = /^bearer\s+(.+)$/i.exec(header)?.[1].trim();
+		const problem = this.tokens.problem(token, database);
+		if (problem) return { status: 401, body: { message: problem } };
+		if (this.webApiForbidden) {
+			// Sub-codes are published; carrying them in a `code` field of the body is assumed.
+			return { status: 403, body: { message: FORBIDDEN[this.webApiForbidden], code: this.webApiForbidden } };
 		}
 		return undefined;
 	}
@@ -160,8 +242,24 @@ export class Act365Sandbox extends Sandbox {
 	protected resetState(): void {
 		this.store.clear();
 		this.apiKeyRegenerated = false;
+		this.tokens.clear();
 		this.metadata = defaultMetadata();
 		this.limiter?.reset();
+	}
+
+	/**
+	 * The token comes back as the bare response body; whether the real service sends a bare
+	 * string or a JSON-quoted one is unverified, so clients should accept both.
+	 */
+	private authorize(req: SandboxRequest): SandboxReply {
+		const user = basicAuth(req)!.user;
+		return { status: 200, body: this.tokens.issue(user, this.databaseName) };
+	}
+
+	/** The signed-in user's own record: kept out of the lead store so lead counts stay exact. */
+	private myRecord(): SandboxReply {
+		const record = buildContact({ firstName: this.webApiUser, emailAddress: `${this.webApiUser}@example.org` }, '000000000000000000000001', '2026-01-01T00:00:00.000Z');
+		return { status: 200, body: record };
 	}
 
 	private search(req: SandboxRequest): SandboxReply {

@@ -50,3 +50,50 @@ export function customValueProblem(entry: MetadataEntry, value: unknown): string
 			return typeof value === 'string' || typeof value === 'number' ? undefined : 'expected text';
 	}
 }
+
+/**
+ * Column entries of the Web API's `GET /api/metadata/contact/fields` (surface B). The key names
+ * come from its Swagger document; the values here are plausible, not observed. Without
+ * `showAll=true` only custom fields are listed — an assumption about what "showAll" adds.
+ */
+export function webApiContactColumns(catalogue: MetadataEntry[], coreFields: readonly string[], showAll: boolean) {
+	const dataTypes: Record<MetadataEntry['fieldType'], string> = {
+		Text: 'Character',
+		Number: 'Number',
+		YesNo: 'YesNo',
+		Picklist: 'Character',
+		Date: 'Date',
+	};
+	const display = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+	const core = coreFields.map((name) => ({
+		name,
+		columnName: name.toUpperCase(),
+		displayName: display(name),
+		aliasName: display(name),
+		type: 'Contact',
+		dataType: name === 'birthday' ? 'Date' : 'Character',
+		length: name === 'birthday' ? null : 128,
+		isAllowBlank: true,
+		isReadOnly: false,
+		isCustom: false,
+		isPrimary: false,
+		picklist: null,
+	}));
+	const custom = catalogue
+		.filter((entry) => entry.type === 'Field' && entry.show)
+		.map((entry, i) => ({
+			name: entry.name,
+			columnName: `CUST_${entry.name.toUpperCase()}`,
+			displayName: entry.displayName,
+			aliasName: entry.displayName,
+			type: 'Contact',
+			dataType: dataTypes[entry.fieldType],
+			length: entry.fieldType === 'Text' || entry.fieldType === 'Picklist' ? 128 : null,
+			isAllowBlank: true,
+			isReadOnly: false,
+			isCustom: true,
+			isPrimary: false,
+			picklist: entry.options ? { id: `pl-${i + 1}`, name: entry.displayName, isLimitToList: false, isMultiSelect: false } : null,
+		}));
+	return showAll ? [...core, ...custom] : custom;
+}

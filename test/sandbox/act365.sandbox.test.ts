@@ -203,4 +203,59 @@ describe('Act! 365 sandbox', () => {
 			expect(sandbox.contacts()).toHaveLength(0);
 		});
 	});
+	describe('Act! Premium Web API (surface B)', () => {
+		const web = () => api.replace(/\/act\/api$/, '/act.web.api');
+		const authorize = (user = 'sandbox-user', password = 'sandbox-password', database = 'SandboxDB') =>
+			fetch(`${web()}/authorize`, { headers: { authorization: basic(user, password), 'act-database-name': database } });
+		const bearer = (token: string, path: string, init: { method?: string; body?: unknown; database?: string } = {}): Promise<LooseResponse> =>
+			fetch(`${web()}${path}`, {
+				method: init.method ?? 'GET',
+				headers: { authorization: `Bearer ${token}`, 'act-database-name': init.database ?? 'SandboxDB', 'content-type': 'application/json' },
+				body: init.body === undefined ? undefined : JSON.stringify(init.body),
+			});
+
+		it('issues a one-hour JWT-shaped token only for the right user, password and database', async () => {
+			expect((await authorize('sandbox-user', 'wrong')).status).toBe(401);
+			expect((await authorize('sandbox-user', 'sandbox-password', 'OtherDB')).status).toBe(401);
+			const res = await authorize();
+			expect(res.status).toBe(200);
+			const token = await res.text();
+			const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+			expect(payload.exp - payload.iat).toBe(3600);
+			expect(sandbox.countOf('authorize')).toBe(3);
+		});
+
+		it('serves the same contact store with Bearer + database header, and myrecord apart from it', async () => {
+			const token = await (await authorize()).text();
+			const created = await bearer(token, '/api/contacts', { method: 'POST', body: { emailAddress: 'web@example.org' } });
+			expect(created.status).toBe(201);
+			expect(sandbox.contactsByEmail('web@example.org')).toHaveLength(1);
+			const found = await (await bearer(token, `/api/contacts?$filter=${encodeURIComponent("emailAddress eq 'web@example.org'")}`)).json();
+			expect(found).toHaveLength(1);
+			expect((await bearer(token, '/api/contacts/myrecord')).status).toBe(200);
+			expect(sandbox.contacts()).toHaveLength(1);
+			expect((await bearer(token, '/api/contacts', { database: 'OtherDB' })).status).toBe(401);
+			expect((await bearer('not-a-token', '/api/contacts')).status).toBe(401);
+		});
+
+		it('refuses expired tokens and answers 403 sub-codes when toggled', async () => {
+			const token = await (await authorize()).text();
+			sandbox.configure({ webApiForbidden: 4032 });
+			const forbidden = await bearer(token, '/api/contacts');
+			expect(forbidden.status).toBe(403);
+			expect((await forbidden.json()).code).toBe(4032);
+			sandbox.configure({ webApiForbidden: null });
+			sandbox.actions().expireTokens();
+			expect((await bearer(token, '/api/contacts')).status).toBe(401);
+		});
+
+		it('lists contact field columns, custom ones by default and core ones with showAll', async () => {
+			const token = await (await authorize()).text();
+			const custom = await (await bearer(token, '/api/metadata/contact/fields')).json();
+			expect(custom.every((c: { isCustom: boolean }) => c.isCustom)).toBe(true);
+			expect(custom.find((c: { name: string }) => c.name === 'Interest').picklist).toMatchObject({ isMultiSelect: false });
+			const all = await (await bearer(token, '/api/metadata/contact/fields?showAll=true')).json();
+			expect(all.map((c: { name: string }) => c.name)).toEqual(expect.arrayContaining(['emailAddress', 'Lead_Score']));
+		});
+	});
 });
