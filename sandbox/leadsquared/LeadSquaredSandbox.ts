@@ -1,4 +1,12 @@
-import { Sandbox, SlidingWindowLimiter, type Route, type SandboxOptions, type SandboxReply, type SandboxRequest, type SandboxActions } from '../framework';
+import {
+	Sandbox,
+	SlidingWindowLimiter,
+	type Route,
+	type SandboxActions,
+	type SandboxOptions,
+	type SandboxReply,
+	type SandboxRequest,
+} from '../framework';
 import { ACTIVITY_TYPES, API_USER, LEAD_FIELDS, LEADSQUARED_REGIONS } from './fixtures';
 import {
 	LeadStore,
@@ -145,7 +153,11 @@ export class LeadSquaredSandbox extends Sandbox {
 		if (status === 429) return this.rateLimitBody(this.limiter);
 		if (status === 401) return unauthorized().body;
 		if (status >= 500) {
-			return { Status: 'Error', ExceptionType: 'MXInternalServerErrorException', ExceptionMessage: 'An internal error occurred. Please try again later.' };
+			return {
+				Status: 'Error',
+				ExceptionType: 'MXInternalServerErrorException',
+				ExceptionMessage: 'An internal error occurred. Please try again later.',
+			};
 		}
 		return badRequest('The message body on the request is not as per API specification').body;
 	}
@@ -153,7 +165,11 @@ export class LeadSquaredSandbox extends Sandbox {
 	protected notFound(_req: SandboxRequest): SandboxReply {
 		return {
 			status: 404,
-			body: { Status: 'Error', ExceptionType: 'MXAPINotFoundException', ExceptionMessage: 'The API could not be found. Please check the API signature.' },
+			body: {
+				Status: 'Error',
+				ExceptionType: 'MXAPINotFoundException',
+				ExceptionMessage: 'The API could not be found. Please check the API signature.',
+			},
 		};
 	}
 

@@ -180,7 +180,8 @@ export class LeadStore {
 		} else {
 			const byId = prospectId ? this.getById(prospectId) : undefined;
 			if (byId) {
-				const sameEmail = !email || !byId.EmailAddress || normalize('EmailAddress', byId.EmailAddress) === normalize('EmailAddress', email);
+				const known = byId.EmailAddress;
+				const sameEmail = !email || !known || normalize('EmailAddress', known) === normalize('EmailAddress', email);
 				match = sameEmail ? byId : undefined;
 			} else {
 				if (email) match = this.findBy('EmailAddress', email);
