@@ -1,0 +1,235 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { FatalCallError, inspectHttpError, LeadInputError } from './errors';
+import type { Pacer } from './pacing';
+import type { Redactor } from './redact';
+import { classifyCallError, DEFAULT_RETRY, waitBeforeRetry } from './retry';
+import type { LeadFailure, LeadUpsertAdapter, PreparedLead, RecordOutcome, RetrySettings } from './types';
+
+export interface LeadUpsertRun<Payload> {
+	adapter: LeadUpsertAdapter<Payload>;
+	/** Validates and shapes item `itemIndex`; throws LeadInputError for bad input. */
+	prepare(itemIndex: number): PreparedLead<Payload>;
+	redactor: Redactor;
+	/** Shares Retry-After pauses with every execution on the same quota. */
+	pacer?: Pacer;
+	/** Batches in flight at once. */
+	concurrency?: number;
+	retry?: Partial<RetrySettings>;
+	/** Added to every success item next to action and id (crm, module…). */
+	resultContext?: IDataObject;
+	/** Turns a call-level failure into words for the items it hit (vendor error bodies). */
+	describeCallError?(error: unknown): LeadFailure;
+}
+
+interface Group<Payload> {
+	payload: Payload;
+	members: number[];
+	outcome?: RecordOutcome;
+}
+
+/**
+ * Runs one node execution: every input item ends as exactly one success or one error item,
+ * paired with its input, whatever the CRM or the network does.
+ */
+export async function executeLeadUpsert<Payload>(
+	ctx: IExecuteFunctions,
+	run: LeadUpsertRun<Payload>,
+): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const failures = new Map<number, LeadFailure>();
+	const groups = groupByDedupeKey(items.length, run, failures);
+	const batches = chunk(groups, run.adapter.batchSize);
+	const settings = { ...DEFAULT_RETRY, ...run.retry };
+
+	let next = 0;
+	const worker = async () => {
+		while (next < batches.length) {
+			const batch = batches[next++];
+			await sendWithRetries(batch, run, settings);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(run.concurrency ?? 1, batches.length)) }, worker));
+
+	const outcomeOf = new Map<number, { outcome: RecordOutcome; firstMember: number }>();
+	for (const group of groups) {
+		for (const member of group.members) outcomeOf.set(member, { outcome: group.outcome!, firstMember: group.members[0] });
+	}
+
+	const output: INodeExecutionData[] = [];
+	let firstError: Error | undefined;
+	let succeeded = 0;
+	for (let i = 0; i < items.length; i++) {
+		const input = items[i].json;
+		const result = outcomeOf.get(i);
+		const failure = failures.get(i) ?? (result && !result.outcome.ok ? result.outcome.failure : undefined);
+		if (!failure && result?.outcome.ok) {
+			succeeded++;
+			const { action, id, details } = result.outcome;
+			output.push({
+				json: {
+					action,
+					id,
+					...run.resultContext,
+					...(details ?? {}),
+					...(result.firstMember !== i ? { mergedWithItem: result.firstMember } : {}),
+					input,
+				},
+				pairedItem: { item: i },
+			});
+			continue;
+		}
+		const safe = run.redactor.value(failure ?? { message: 'The CRM returned no result for this item' });
+		const error = toNodeError(ctx, safe, i);
+		firstError ??= error;
+		output.push({
+			json: {
+				error: safe.message,
+				...(safe.description ? { description: safe.description } : {}),
+				...(safe.field ? { field: safe.field } : {}),
+				...(safe.code ? { code: safe.code } : {}),
+				input,
+			},
+			error,
+			pairedItem: { item: i },
+		});
+	}
+
+	if (firstError && !ctx.continueOnFail()) {
+		const failed = items.length - succeeded;
+		if (failed > 1 || succeeded > 0) {
+			(firstError as NodeOperationError).description = [
+				(firstError as NodeOperationError).description,
+				`${failed} of ${items.length} items failed; ${succeeded} were written. Set the node's "On Error" to "Continue (using error output)" to route failed items instead of stopping.`,
+			]
+				.filter(Boolean)
+				.join(' ');
+		}
+		throw firstError;
+	}
+	return [output];
+}
+
+function groupByDedupeKey<Payload>(
+	count: number,
+	run: LeadUpsertRun<Payload>,
+	failures: Map<number, LeadFailure>,
+): Array<Group<Payload>> {
+	const groups: Array<Group<Payload>> = [];
+	const byKey = new Map<string, Group<Payload>>();
+	for (let i = 0; i < count; i++) {
+		let lead: PreparedLead<Payload>;
+		try {
+			lead = run.prepare(i);
+		} catch (error) {
+			failures.set(i, toFailure(error, run));
+			continue;
+		}
+		const existing = lead.dedupeKey !== undefined ? byKey.get(lead.dedupeKey) : undefined;
+		if (existing) {
+			existing.payload = run.adapter.merge ? run.adapter.merge(existing.payload, lead.payload) : lead.payload;
+			existing.members.push(i);
+			continue;
+		}
+		const group: Group<Payload> = { payload: lead.payload, members: [i] };
+		groups.push(group);
+		if (lead.dedupeKey !== undefined) byKey.set(lead.dedupeKey, group);
+	}
+	return groups;
+}
+
+async function sendWithRetries<Payload>(
+	batch: Array<Group<Payload>>,
+	run: LeadUpsertRun<Payload>,
+	settings: RetrySettings,
+): Promise<void> {
+	let pending = batch;
+	for (let attempt = 0; pending.length > 0; attempt++) {
+		try {
+			const outcomes = await run.adapter.send(pending.map((group) => group.payload));
+			pending.forEach((group, index) => {
+				group.outcome = outcomes[index] ?? {
+					ok: false,
+					failure: { message: 'The CRM answered without a result for this record' },
+				};
+			});
+			return;
+		} catch (error) {
+			const classification = classifyCallError(error);
+			if (!classification.retryable || attempt >= settings.maxRetries) {
+				const failure = toFailure(error, run);
+				if (classification.retryable) {
+					failure.description = `Gave up after ${attempt + 1} tries. ${failure.description ?? ''}`.trim();
+				}
+				for (const group of pending) group.outcome = { ok: false, failure };
+				return;
+			}
+			if (classification.mayHaveApplied && !run.adapter.idempotent) {
+				pending = await keepUnapplied(pending, run);
+				if (pending.length === 0) return;
+			}
+			await waitBeforeRetry(attempt, classification, settings, run.pacer);
+		}
+	}
+}
+
+/** Asks the CRM which writes of a lost call went through; returns the groups to send again. */
+async function keepUnapplied<Payload>(pending: Array<Group<Payload>>, run: LeadUpsertRun<Payload>) {
+	if (!run.adapter.reconcile) return pending;
+	for (let attempt = 0; ; attempt++) {
+		try {
+			const found = await run.adapter.reconcile(pending.map((group) => group.payload));
+			const unapplied: Array<Group<Payload>> = [];
+			pending.forEach((group, index) => {
+				if (found[index]) group.outcome = found[index];
+				else unapplied.push(group);
+			});
+			return unapplied;
+		} catch (error) {
+			const classification = classifyCallError(error);
+			if (!classification.retryable || attempt >= DEFAULT_RETRY.maxRetries) {
+				// Sending again without knowing could write twice: report instead of guessing.
+				const failure: LeadFailure = {
+					message: 'The CRM did not confirm whether this record was written, and checking failed',
+					description: `Check the record in the CRM before running this item again. ${toFailure(error, run).message}`,
+				};
+				for (const group of pending) group.outcome = { ok: false, failure };
+				return [];
+			}
+			await waitBeforeRetry(attempt, classification, DEFAULT_RETRY, run.pacer);
+		}
+	}
+}
+
+function toFailure<Payload>(error: unknown, run: LeadUpsertRun<Payload>): LeadFailure {
+	if (error instanceof LeadInputError) return error.toFailure();
+	if (error instanceof FatalCallError) return { message: error.message, description: error.description, httpCode: error.httpCode };
+	if (run.describeCallError) return run.describeCallError(error);
+	const info = inspectHttpError(error);
+	return {
+		message: info.status ? `The CRM answered HTTP ${info.status}` : `The CRM could not be reached: ${info.message}`,
+		httpCode: info.status ? String(info.status) : undefined,
+		description: typeof info.body === 'string' ? info.body : info.body ? JSON.stringify(info.body) : undefined,
+	};
+}
+
+function toNodeError(ctx: IExecuteFunctions, failure: LeadFailure, itemIndex: number) {
+	const options = { itemIndex, description: failure.description, message: failure.message };
+	if (failure.httpCode) {
+		return new NodeApiError(ctx.getNode(), failure as unknown as JsonObject, { ...options, httpCode: failure.httpCode });
+	}
+	return new NodeOperationError(ctx.getNode(), failure.message, options);
+}
+
+function chunk<T>(values: T[], size: number): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
+	return out;
+}

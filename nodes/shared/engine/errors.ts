@@ -1,0 +1,112 @@
+import type { LeadFailure } from './types';
+
+/** Bad input on one item: names the field and the fix. The other items still go through. */
+export class LeadInputError extends Error {
+	constructor(
+		message: string,
+		readonly details: { field?: string; description?: string; code?: string } = {},
+	) {
+		super(message);
+		this.name = 'LeadInputError';
+	}
+
+	toFailure(): LeadFailure {
+		return { message: this.message, ...this.details };
+	}
+}
+
+/** A call-level failure the adapter recognised in a body (e.g. a rate limit sent with HTTP 200). */
+export class TransientCallError extends Error {
+	constructor(
+		message: string,
+		readonly retryAfterMs?: number,
+		/** False when the CRM refused the call before doing anything (rate limits). */
+		readonly mayHaveApplied = false,
+	) {
+		super(message);
+		this.name = 'TransientCallError';
+	}
+}
+
+/** A failure that no retry will cure (bad credential, hourly token limit): every item gets it. */
+export class FatalCallError extends Error {
+	constructor(
+		message: string,
+		readonly description?: string,
+		readonly httpCode?: string,
+	) {
+		super(message);
+		this.name = 'FatalCallError';
+	}
+}
+
+export interface HttpErrorInfo {
+	status?: number;
+	body?: unknown;
+	headers: Record<string, string>;
+	/** ECONNRESET, ETIMEDOUT, ECONNABORTED… */
+	networkCode?: string;
+	message: string;
+}
+
+/**
+ * n8n wraps request failures in NodeApiError; the HTTP answer sits on the original error
+ * (`cause`), on the error itself, or only as `httpCode` and `context.data`.
+ */
+export function inspectHttpError(error: unknown): HttpErrorInfo {
+	const outer = error as Record<string, any>;
+	const candidates = [outer?.cause, outer, outer?.cause?.cause].filter(Boolean);
+	const withResponse = candidates.find((candidate) => candidate.response);
+	const response = withResponse?.response;
+	const rawHeaders = (response?.headers ?? {}) as Record<string, unknown>;
+	const headers: Record<string, string> = {};
+	for (const [key, value] of Object.entries(rawHeaders)) headers[key.toLowerCase()] = String(value);
+	const statusFromCode = Number(outer?.httpCode);
+	const networkCode = candidates
+		.map((candidate) => candidate.code)
+		.find((code) => typeof code === 'string' && /^E[A-Z_]+$|^ERR_/.test(code));
+	return {
+		status: response?.status ?? response?.statusCode ?? (Number.isFinite(statusFromCode) && statusFromCode > 0 ? statusFromCode : undefined),
+		body: response?.data ?? response?.body ?? outer?.context?.data,
+		headers,
+		networkCode,
+		message: String(outer?.cause?.message ?? outer?.message ?? error),
+	};
+}
+
+export interface Classification {
+	retryable: boolean;
+	/** The CRM may have applied the write before the failure (lost answer, 5xx). */
+	mayHaveApplied: boolean;
+	retryAfterMs?: number;
+}
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+const LOST_ANSWER_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+
+export function retryAfterMs(headers: Record<string, string>): number | undefined {
+	const value = headers['retry-after'];
+	if (value === undefined) return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+export function classifyCallError(error: unknown): Classification {
+	if (error instanceof TransientCallError) {
+		return { retryable: true, mayHaveApplied: error.mayHaveApplied, retryAfterMs: error.retryAfterMs };
+	}
+	if (error instanceof FatalCallError || error instanceof LeadInputError) return { retryable: false, mayHaveApplied: false };
+	const info = inspectHttpError(error);
+	if (info.status === 429) return { retryable: true, mayHaveApplied: false, retryAfterMs: retryAfterMs(info.headers) };
+	if (info.status === 408 || (info.status !== undefined && info.status >= 500)) {
+		return { retryable: true, mayHaveApplied: true, retryAfterMs: retryAfterMs(info.headers) };
+	}
+	if (info.status !== undefined) return { retryable: false, mayHaveApplied: false };
+	if (info.networkCode && NOT_SENT_CODES.has(info.networkCode)) return { retryable: true, mayHaveApplied: false };
+	if ((info.networkCode && LOST_ANSWER_CODES.has(info.networkCode)) || /socket hang up|timeout|aborted/i.test(info.message)) {
+		return { retryable: true, mayHaveApplied: true };
+	}
+	return { retryable: false, mayHaveApplied: false };
+}

@@ -1,0 +1,94 @@
+import { sleep } from 'n8n-workflow';
+
+import type { PacingSettings } from './types';
+
+/** Spare milliseconds per window slot, against timer granularity. */
+const SLOT_MARGIN_MS = 5;
+
+/**
+ * Keeps a credential's calls within "`limit` calls in any `windowMs`" before the CRM has to
+ * refuse. A slot is taken when a call starts and stays taken until `windowMs` after its answer
+ * arrived: the CRM counted the call before it answered, so its window can only end earlier
+ * than ours, whatever the latency. Also caps calls in flight, and a Retry-After pauses everyone.
+ */
+export class Pacer {
+	private inFlight = 0;
+	/** When each finished call's slot frees, ascending. */
+	private slotFreeAt: number[] = [];
+	private pausedUntil = 0;
+	private gate: Promise<void> = Promise.resolve();
+	private releaseWaiters: Array<() => void> = [];
+
+	constructor(
+		public limit: number,
+		public windowMs: number,
+		public concurrency: number,
+	) {}
+
+	async run<T>(call: () => Promise<T>): Promise<T> {
+		await this.acquire();
+		try {
+			return await call();
+		} finally {
+			this.release();
+		}
+	}
+
+	/** Stops every caller until `ms` from now (a Retry-After, or a refusal despite pacing). */
+	pause(ms: number): void {
+		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+	}
+
+	private async acquire(): Promise<void> {
+		// First come, first served: each caller waits for the one before it to get its slot.
+		const previous = this.gate;
+		let pass!: () => void;
+		this.gate = new Promise((resolve) => (pass = resolve));
+		await previous;
+		try {
+			for (;;) {
+				const now = Date.now();
+				while (this.slotFreeAt.length > 0 && this.slotFreeAt[0] <= now) this.slotFreeAt.shift();
+				const used = this.inFlight + this.slotFreeAt.length;
+				if (now < this.pausedUntil) {
+					await sleep(this.pausedUntil - now);
+				} else if (this.inFlight >= this.concurrency || (used >= this.limit && this.slotFreeAt.length === 0)) {
+					await new Promise<void>((resolve) => this.releaseWaiters.push(resolve));
+				} else if (used >= this.limit) {
+					await sleep(this.slotFreeAt[0] - now);
+				} else {
+					this.inFlight++;
+					return;
+				}
+			}
+		} finally {
+			pass();
+		}
+	}
+
+	private release(): void {
+		this.inFlight--;
+		this.slotFreeAt.push(Date.now() + this.windowMs + SLOT_MARGIN_MS);
+		const waiters = this.releaseWaiters;
+		this.releaseWaiters = [];
+		for (const wake of waiters) wake();
+	}
+}
+
+// One pacer per quota for the whole process: parallel executions share the CRM's limit.
+const pacers = new Map<string, Pacer>();
+
+export function getPacer(settings: PacingSettings): Pacer {
+	const concurrency = settings.concurrency ?? 1;
+	let pacer = pacers.get(settings.key);
+	if (!pacer) {
+		pacer = new Pacer(settings.limit, settings.windowMs, concurrency);
+		pacers.set(settings.key, pacer);
+	} else {
+		// The user may have changed the plan limit on the credential since the last run.
+		pacer.limit = settings.limit;
+		pacer.windowMs = settings.windowMs;
+		pacer.concurrency = concurrency;
+	}
+	return pacer;
+}
