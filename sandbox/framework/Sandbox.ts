@@ -204,7 +204,7 @@ export abstract class Sandbox {
 				return true;
 			case 'lostResponse': {
 				// The vendor applied the write; only the answer is lost on the way back.
-				this.before(req, route) ?? (await route.handler(req));
+				if (!this.before(req, route)) await route.handler(req);
 				this.record(req, route.endpoint, 'fault');
 				res.socket?.destroy();
 				return true;

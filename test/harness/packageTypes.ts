@@ -36,12 +36,12 @@ class TestInputNode implements INodeType {
 
 /** The built package as n8n loads it: every node and credential listed in package.json's n8n field. */
 export function loadPackageTypes() {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	 
 	const pkg = require(join(PACKAGE_ROOT, 'package.json')) as { n8n: { nodes: string[]; credentials: string[] } };
 	const nodes = new Map<string, INodeType | IVersionedNodeType>();
 	const credentials = new Map<string, ICredentialType>();
 	const instantiate = <T>(file: string): T => {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		 
 		const module = require(join(PACKAGE_ROOT, file)) as Record<string, new () => T>;
 		const Class = Object.values(module).find((value) => typeof value === 'function');
 		if (!Class) throw new Error(`${file} exports no class`);

@@ -3,7 +3,7 @@ import { Act365Sandbox } from '../../sandbox/act365/Act365Sandbox';
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const GOOD = basic('sandbox-api-key', 'sandbox-developer-key');
 /** Bodies are read loosely typed: the assertions themselves check their shape. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type LooseResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 
 describe('Act! 365 sandbox', () => {

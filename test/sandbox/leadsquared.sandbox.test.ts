@@ -1,7 +1,7 @@
 import { LeadSquaredSandbox, leadSquaredRegionPrefixes, LEADSQUARED_DEFAULT_KEYS } from '../../sandbox/leadsquared/LeadSquaredSandbox';
 
 /** Bodies are read loosely typed: the assertions themselves check their shape. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Loose = any;
 
 interface CallOptions {

@@ -7,7 +7,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { FatalCallError, inspectHttpError, LeadInputError } from './errors';
+import { FatalCallError, findCause, inspectHttpError, LeadInputError } from './errors';
 import type { Pacer } from './pacing';
 import type { Redactor } from './redact';
 import { classifyCallError, DEFAULT_RETRY, waitBeforeRetry } from './retry';
@@ -63,58 +63,97 @@ export async function executeLeadUpsert<Payload>(
 		for (const member of group.members) outcomeOf.set(member, { outcome: group.outcome!, firstMember: group.members[0] });
 	}
 
-	const output: INodeExecutionData[] = [];
-	let firstError: Error | undefined;
-	let succeeded = 0;
-	for (let i = 0; i < items.length; i++) {
-		const input = items[i].json;
+	const results: ItemResult[] = items.map((_item, i) => {
 		const result = outcomeOf.get(i);
 		const failure = failures.get(i) ?? (result && !result.outcome.ok ? result.outcome.failure : undefined);
-		if (!failure && result?.outcome.ok) {
+		if (failure || !result?.outcome.ok) return { failure: failure ?? { message: 'The CRM returned no result for this item' } };
+		const { action, id, details } = result.outcome;
+		return {
+			json: {
+				action,
+				id,
+				...run.resultContext,
+				...(details ?? {}),
+				...(result.firstMember !== i ? { mergedWithItem: result.firstMember } : {}),
+			},
+		};
+	});
+	return [buildOutput(ctx, results, run.redactor)];
+}
+
+export type ItemResult = { json: IDataObject; failure?: undefined } | { failure: LeadFailure; json?: undefined };
+
+/**
+ * One output item per input item, in order, each paired with its input and carrying it under
+ * `input`. Failures become error items (n8n routes them to the error output when the node is
+ * set to), or stop the node with the first one, saying how many items were written.
+ */
+export function buildOutput(ctx: IExecuteFunctions, results: ItemResult[], redactor: Redactor): INodeExecutionData[] {
+	const items = ctx.getInputData();
+	const output: INodeExecutionData[] = [];
+	let firstError: NodeApiError | NodeOperationError | undefined;
+	let succeeded = 0;
+	results.forEach((result, i) => {
+		const input = items[i].json;
+		if (!result.failure) {
 			succeeded++;
-			const { action, id, details } = result.outcome;
-			output.push({
-				json: {
-					action,
-					id,
-					...run.resultContext,
-					...(details ?? {}),
-					...(result.firstMember !== i ? { mergedWithItem: result.firstMember } : {}),
-					input,
-				},
-				pairedItem: { item: i },
-			});
-			continue;
+			output.push({ json: { ...result.json, input }, pairedItem: { item: i } });
+			return;
 		}
-		const safe = run.redactor.value(failure ?? { message: 'The CRM returned no result for this item' });
-		const error = toNodeError(ctx, safe, i);
-		firstError ??= error;
+		const safe = redactor.value(result.failure);
+		firstError ??= toNodeError(ctx, safe, i);
+		// Only `error`, `message` and `details` keys: n8n then routes the item to the error
+		// output, and keeps the JSON (setting `item.error` would make it replace the JSON
+		// with the message alone).
 		output.push({
 			json: {
 				error: safe.message,
-				...(safe.description ? { description: safe.description } : {}),
-				...(safe.field ? { field: safe.field } : {}),
-				...(safe.code ? { code: safe.code } : {}),
-				input,
+				details: {
+					...(safe.description ? { fix: safe.description } : {}),
+					...(safe.field ? { field: safe.field } : {}),
+					...(safe.code ? { code: safe.code } : {}),
+					...(safe.httpCode ? { httpCode: safe.httpCode } : {}),
+					itemIndex: i,
+					input,
+				},
 			},
-			error,
 			pairedItem: { item: i },
 		});
-	}
-
+	});
 	if (firstError && !ctx.continueOnFail()) {
-		const failed = items.length - succeeded;
+		const failed = results.length - succeeded;
 		if (failed > 1 || succeeded > 0) {
-			(firstError as NodeOperationError).description = [
-				(firstError as NodeOperationError).description,
-				`${failed} of ${items.length} items failed; ${succeeded} were written. Set the node's "On Error" to "Continue (using error output)" to route failed items instead of stopping.`,
+			firstError.description = [
+				firstError.description,
+				`${failed} of ${results.length} items failed; ${succeeded} succeeded. Set the node's "On Error" to "Continue (using error output)" to route failed items instead of stopping.`,
 			]
 				.filter(Boolean)
 				.join(' ');
 		}
 		throw firstError;
 	}
-	return [output];
+	return output;
+}
+
+/**
+ * For operations with one call per item (look-ups): runs them in order and reports each item
+ * the same way as an upsert.
+ */
+export async function executePerItem(
+	ctx: IExecuteFunctions,
+	redactor: Redactor,
+	handle: (itemIndex: number) => Promise<IDataObject>,
+	describeCallError?: (error: unknown) => LeadFailure,
+): Promise<INodeExecutionData[][]> {
+	const results: ItemResult[] = [];
+	for (let i = 0; i < ctx.getInputData().length; i++) {
+		try {
+			results.push({ json: await handle(i) });
+		} catch (error) {
+			results.push({ failure: toFailure(error, { describeCallError }) });
+		}
+	}
+	return [buildOutput(ctx, results, redactor)];
 }
 
 function groupByDedupeKey<Payload>(
@@ -208,9 +247,11 @@ async function keepUnapplied<Payload>(pending: Array<Group<Payload>>, run: LeadU
 	}
 }
 
-function toFailure<Payload>(error: unknown, run: LeadUpsertRun<Payload>): LeadFailure {
-	if (error instanceof LeadInputError) return error.toFailure();
-	if (error instanceof FatalCallError) return { message: error.message, description: error.description, httpCode: error.httpCode };
+function toFailure(error: unknown, run: Pick<LeadUpsertRun<unknown>, 'describeCallError'>): LeadFailure {
+	const input = findCause(error, LeadInputError);
+	if (input) return input.toFailure();
+	const fatal = findCause(error, FatalCallError);
+	if (fatal) return { message: fatal.message, description: fatal.description, httpCode: fatal.httpCode };
 	if (run.describeCallError) return run.describeCallError(error);
 	const info = inspectHttpError(error);
 	return {

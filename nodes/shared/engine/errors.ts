@@ -40,6 +40,15 @@ export class FatalCallError extends Error {
 	}
 }
 
+/** Our own error inside n8n's wrappers (NodeApiError keeps what it wraps as `cause`). */
+export function findCause<T extends Error>(error: unknown, type: abstract new (...args: never[]) => T): T | undefined {
+	for (let current = error, depth = 0; current && depth < 5; depth++) {
+		if (current instanceof type) return current;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
 export interface HttpErrorInfo {
 	status?: number;
 	body?: unknown;
@@ -94,10 +103,9 @@ export function retryAfterMs(headers: Record<string, string>): number | undefine
 }
 
 export function classifyCallError(error: unknown): Classification {
-	if (error instanceof TransientCallError) {
-		return { retryable: true, mayHaveApplied: error.mayHaveApplied, retryAfterMs: error.retryAfterMs };
-	}
-	if (error instanceof FatalCallError || error instanceof LeadInputError) return { retryable: false, mayHaveApplied: false };
+	const transient = findCause(error, TransientCallError);
+	if (transient) return { retryable: true, mayHaveApplied: transient.mayHaveApplied, retryAfterMs: transient.retryAfterMs };
+	if (findCause(error, FatalCallError) || findCause(error, LeadInputError)) return { retryable: false, mayHaveApplied: false };
 	const info = inspectHttpError(error);
 	if (info.status === 429) return { retryable: true, mayHaveApplied: false, retryAfterMs: retryAfterMs(info.headers) };
 	if (info.status === 408 || (info.status !== undefined && info.status >= 500)) {

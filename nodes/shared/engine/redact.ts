@@ -50,3 +50,13 @@ export class Redactor {
 		return value;
 	}
 }
+
+/** A redactor that masks the named secret fields of the node's credential. */
+export async function credentialRedactor(
+	ctx: { getCredentials(type: string): Promise<Record<string, unknown>> },
+	credentialType: string,
+	secretFields: string[],
+): Promise<Redactor> {
+	const credentials = await ctx.getCredentials(credentialType);
+	return new Redactor(secretFields.map((field) => credentials[field] as string | undefined));
+}

@@ -83,7 +83,8 @@ export function shapeValue(field: CrmField, raw: unknown, options: ShapeOptions)
 			return options.formatDate(date, field.format !== 'date');
 		}
 		default: {
-			const text = typeof raw === 'object' ? JSON.stringify(raw) : String(raw).trim();
+			if (typeof raw === 'object') throw fail('text, not an object or a list');
+			const text = String(raw).trim();
 			if (field.format === 'email' && !isValidEmail(text)) throw fail('an e-mail address such as ada@example.org');
 			if (field.maxLength && text.length > field.maxLength) {
 				throw fail(`at most ${field.maxLength} characters`);
