@@ -57,6 +57,9 @@ export class ZohoSandbox extends Sandbox {
 	/** Answer mixed batches with 200, as some Zoho sandbox orgs do, instead of 207. */
 	mixedStatus = 207;
 
+	/** The body of the latest upsert call, as received. */
+	lastUpsertBody?: unknown;
+
 	private readonly concurrency = new ConcurrencyGauge(10);
 	private readonly gaugeEntered = new WeakSet<SandboxRequest>();
 	private tokens: AccessToken[] = [];
@@ -244,6 +247,7 @@ export class ZohoSandbox extends Sandbox {
 		const module = this.moduleOf(req);
 		if (!module) return { status: 400, body: ERROR('INVALID_MODULE', 'the module name given seems to be invalid') };
 		const body = req.body as { data?: unknown; duplicate_check_fields?: unknown } | undefined;
+		this.lastUpsertBody = body;
 		if (req.bodyMalformed || !body || !Array.isArray(body.data)) {
 			return { status: 400, body: ERROR('INVALID_DATA', 'body is not a valid JSON with a data array') };
 		}

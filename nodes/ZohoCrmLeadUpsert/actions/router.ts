@@ -1,5 +1,9 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { failEveryItem } from '../../shared/engine/LeadUpsertEngine';
+import { Redactor } from '../../shared/engine/redact';
+import { describeCallError } from '../helpers/errors';
+import { zohoRedactor } from '../helpers/redaction';
 import { get } from './get.operation';
 import { upsert } from './upsert.operation';
 
@@ -9,5 +13,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
 	const run = operations[operation];
 	if (!run) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
-	return await run.call(this);
+	try {
+		return await run.call(this);
+	} catch (error) {
+		const redactor = await zohoRedactor(this).catch(() => new Redactor());
+		return await failEveryItem(this, error, redactor, describeCallError);
+	}
 }

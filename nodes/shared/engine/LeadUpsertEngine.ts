@@ -136,6 +136,22 @@ export function buildOutput(ctx: IExecuteFunctions, results: ItemResult[], redac
 }
 
 /**
+ * When a whole operation fails (a setting that cannot work, a credential that cannot get a
+ * token), every item fails with the same words: with "continue on error" each goes to the
+ * error output instead of n8n passing the input on as if it had succeeded.
+ */
+export async function failEveryItem(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	redactor: Redactor,
+	describeCallError?: (error: unknown) => LeadFailure,
+): Promise<INodeExecutionData[][]> {
+	const failure = redactor.value(toFailure(error, { describeCallError }));
+	if (!ctx.continueOnFail()) throw toNodeError(ctx, failure, 0);
+	return [buildOutput(ctx, ctx.getInputData().map(() => ({ failure })), redactor)];
+}
+
+/**
  * For operations with one call per item (look-ups): runs them in order and reports each item
  * the same way as an upsert.
  */
@@ -252,6 +268,8 @@ function toFailure(error: unknown, run: Pick<LeadUpsertRun<unknown>, 'describeCa
 	if (input) return input.toFailure();
 	const fatal = findCause(error, FatalCallError);
 	if (fatal) return { message: fatal.message, description: fatal.description, httpCode: fatal.httpCode };
+	// The node's own checks (a setting that cannot work) already say what to change.
+	if (error instanceof NodeOperationError) return { message: error.message, description: error.description ?? undefined };
 	if (run.describeCallError) return run.describeCallError(error);
 	const info = inspectHttpError(error);
 	return {

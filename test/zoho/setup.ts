@@ -1,0 +1,57 @@
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { ZohoSandbox } from '../../sandbox/zoho/ZohoSandbox';
+import { CredentialStore, runNode, type OnError } from '../harness';
+
+export const ZOHO_CREDENTIAL = 'zohoCrmLeadUpsertApi';
+export const REFRESH_TOKEN = '1000.sandbox.refresh-token';
+
+/** A Zoho emulator, a credential pointing at it, and a way to run the node against both. */
+export async function zohoSetup() {
+	const zoho = new ZohoSandbox({ refreshToken: REFRESH_TOKEN });
+	await zoho.listen();
+	const store = new CredentialStore();
+	const credential = store.add(ZOHO_CREDENTIAL, {
+		dataCenter: 'custom',
+		customAccountsUrl: zoho.baseUrl,
+		clientId: zoho.clientId,
+		clientSecret: zoho.clientSecret,
+		refreshToken: REFRESH_TOKEN,
+		accessToken: '',
+		apiDomain: '',
+	});
+	const upsert = (items: IDataObject[], parameters: Partial<INodeParameters> = {}, onError: OnError = 'continueErrorOutput') =>
+		runNode({
+			type: 'zohoCrmLeadUpsert',
+			store,
+			credentials: { [ZOHO_CREDENTIAL]: credential.id },
+			items,
+			onError,
+			parameters: {
+				operation: 'upsert',
+				module: 'Leads',
+				columns: { mappingMode: 'autoMapInputData', value: null, matchingColumns: ['Email'], schema: [] },
+				options: {},
+				...parameters,
+			},
+		});
+	const get = (items: IDataObject[], parameters: INodeParameters) =>
+		runNode({
+			type: 'zohoCrmLeadUpsert',
+			store,
+			credentials: { [ZOHO_CREDENTIAL]: credential.id },
+			items,
+			onError: 'continueErrorOutput',
+			parameters: { operation: 'get', module: 'Leads', ...parameters },
+		});
+	return { zoho, store, credential, upsert, get, close: () => zoho.close() };
+}
+
+export function leads(count: number, prefix = 'lead'): IDataObject[] {
+	return Array.from({ length: count }, (_, i) => ({
+		Email: `${prefix}${i}@example.org`,
+		Last_Name: `Surname${i}`,
+		First_Name: `Name${i}`,
+		Company: 'Northwind Labs',
+	}));
+}
