@@ -7,7 +7,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { FatalCallError, findCause, inspectHttpError, LeadInputError } from './errors';
+import { FatalCallError, findCause, inspectHttpError, LeadInputError, PartialBatchError } from './errors';
 import type { Pacer } from './pacing';
 import type { Redactor } from './redact';
 import { classifyCallError, DEFAULT_RETRY, waitBeforeRetry } from './retry';
@@ -216,7 +216,20 @@ async function sendWithRetries<Payload>(
 				};
 			});
 			return;
-		} catch (error) {
+		} catch (thrown) {
+			let error = thrown;
+			if (thrown instanceof PartialBatchError) {
+				// Keep what the batch settled before it stopped; only the rest is retried or failed.
+				const unsettled: Array<Group<Payload>> = [];
+				pending.forEach((group, index) => {
+					const settled = thrown.settled[index];
+					if (settled) group.outcome = settled;
+					else unsettled.push(group);
+				});
+				pending = unsettled;
+				error = thrown.cause;
+				if (pending.length === 0) return;
+			}
 			const classification = classifyCallError(error);
 			if (!classification.retryable || attempt >= settings.maxRetries) {
 				const failure = toFailure(error, run);

@@ -1,4 +1,4 @@
-import type { LeadFailure } from './types';
+import type { LeadFailure, RecordOutcome } from './types';
 
 /** Bad input on one item: names the field and the fix. The other items still go through. */
 export class LeadInputError extends Error {
@@ -37,6 +37,23 @@ export class FatalCallError extends Error {
 	) {
 		super(message);
 		this.name = 'FatalCallError';
+	}
+}
+
+/**
+ * For adapters that write a batch as several calls (one per record): some records were settled
+ * (written, or refused for their own reasons) before `cause` stopped the batch. The engine keeps
+ * those outcomes and retries, or fails, only the others, so a written record is never reported
+ * as failed.
+ */
+export class PartialBatchError extends Error {
+	constructor(
+		/** One entry per record of the batch, in order; undefined = not settled. */
+		readonly settled: Array<RecordOutcome | undefined>,
+		readonly cause: unknown,
+	) {
+		super(cause instanceof Error ? cause.message : String(cause));
+		this.name = 'PartialBatchError';
 	}
 }
 
