@@ -1,0 +1,45 @@
+import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
+
+import { inspectHttpError, LeadInputError } from '../../shared/engine/errors';
+import { executePerItem } from '../../shared/engine/LeadUpsertEngine';
+import { isValidEmail } from '../../shared/engine/values';
+import { describeCallError } from '../helpers/errors';
+import { actOnRedactor } from '../helpers/redaction';
+import { accountPacer, actOnApiRequest } from '../transport';
+
+type LookupAnswer = IDataObject & { id?: string; contact_id?: string };
+
+export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const listId = String(this.getNodeParameter('list', 0, '', { extractValue: true }) ?? '').trim();
+	const pacer = await accountPacer(this, 1);
+	return await executePerItem(
+		this,
+		await actOnRedactor(this),
+		async (itemIndex) => {
+			const email = String(this.getNodeParameter('email', itemIndex, '') ?? '').trim();
+			if (!email || !isValidEmail(email)) {
+				throw new LeadInputError(email ? `"${email}" is not an e-mail address` : 'No e-mail address to look for', {
+					field: 'email',
+					description: 'Set "Email" to the contact\'s address, for example {{ $json.email }}.',
+				});
+			}
+			let body: LookupAnswer;
+			try {
+				body = (
+					await pacer.run(() =>
+						actOnApiRequest<LookupAnswer>(this, 'GET', `/api/1/list/lookup/${encodeURIComponent(listId)}`, { qs: { email } }),
+					)
+				).body;
+			} catch (error) {
+				const info = inspectHttpError(error);
+				// "Invalid contact" is how Act-On says no contact has this address.
+				const code = String((info.body as IDataObject | undefined)?.errorCode ?? '');
+				if (info.status === 404 || code === '10008') return { found: false, crm: 'Act-On', listId, email };
+				throw new NodeApiError(this.getNode(), error as JsonObject);
+			}
+			const { id, contact_id: contactId, ...record } = body;
+			return { found: true, id: String(contactId ?? id), crm: 'Act-On', listId, email, record };
+		},
+		describeCallError,
+	);
+}

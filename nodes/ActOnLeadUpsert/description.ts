@@ -1,0 +1,137 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Create or Update',
+				value: 'upsert',
+				description: 'Create a new record, or update the current one if it already exists (upsert)',
+				action: 'Create or update a contact in a list',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Find a contact in a list by email',
+				action: 'Get a contact by email',
+			},
+		],
+		default: 'upsert',
+	},
+	{
+		displayName: 'List',
+		name: 'list',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'The Act-On contact list the contacts belong to',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a list...',
+				typeOptions: { searchListMethod: 'searchLists', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'l-0001',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^\\S+$', errorMessage: 'A list ID has no spaces, e.g. l-0001' },
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		typeOptions: {
+			loadOptionsDependsOn: ['list.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'upsert',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: false,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				matchingFieldsLabels: {
+					title: 'Match On',
+					description: 'Act-On updates the first contact in the list with this e-mail, otherwise adds one',
+					hint: "The list's e-mail column",
+				},
+			},
+		},
+		displayOptions: { show: { operation: ['upsert'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { operation: ['upsert'] } },
+		options: [
+			{
+				displayName: 'Clear Empty Fields',
+				name: 'clearEmptyFields',
+				type: 'boolean',
+				default: false,
+				description: 'Whether empty values clear the column in Act-On. Off: empty values are left out, so a blank form field never wipes data.',
+			},
+			{
+				displayName: 'Ignore Unknown Input Fields',
+				name: 'ignoreUnknownFields',
+				type: 'boolean',
+				default: false,
+				description: 'Whether "Map Automatically" skips input fields the list has no column for, instead of failing the item',
+			},
+			{
+				displayName: 'Max Parallel Calls',
+				name: 'maxParallelCalls',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 10 },
+				default: 5,
+				description: 'Calls in flight at once for this Act-On user, across executions (the per-second limit set in the credential applies as well)',
+			},
+			{
+				displayName: 'Max Retries',
+				name: 'maxRetries',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10 },
+				default: 5,
+				description: 'How often a failed call (rate limit, server error, timeout) is repeated, with growing pauses',
+			},
+			{
+				displayName: 'Timeout (Ms)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1000 },
+				default: 30000,
+				description: 'How long to wait for each answer from Act-On',
+			},
+		],
+	},
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+		required: true,
+		description: 'The e-mail address of the contact to look for',
+		displayOptions: { show: { operation: ['get'] } },
+	},
+];
