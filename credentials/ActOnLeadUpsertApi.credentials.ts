@@ -51,7 +51,10 @@ function limitError(credentials: ICredentialDataDecryptedObject, resetsAt: numbe
 	);
 }
 
-/** Act-On's token-endpoint refusals, in words that say what to fix. */
+/**
+ * Act-On's token-endpoint refusals, in words that say what to fix. No httpCode: n8n would show
+ * its generic text for the status instead of these words (in the credential test too).
+ */
 function tokenError(answer: TokenAnswer, credentials: ICredentialDataDecryptedObject): FatalCallError {
 	const code = String(answer.body.error ?? answer.body.errorCode ?? answer.statusCode);
 	const text = String(answer.body.error_description ?? answer.body.message ?? '');
@@ -65,20 +68,17 @@ function tokenError(answer: TokenAnswer, credentials: ICredentialDataDecryptedOb
 		return new FatalCallError(
 			'Act-On rejected the Client ID or Client Secret',
 			`Copy both again from the API credentials Act-On issued for this app (requested at ${CREDENTIALS_PAGE}), and check the API host matches the account.`,
-			'401',
 		);
 	}
 	if (code === 'invalid_grant') {
 		return new FatalCallError(
 			`Act-On rejected the username or password of ${String(credentials.username)}`,
 			'Enter the email and password this Act-On user signs in with; after a password change in Act-On, update it here too. Each try counts toward the 5 logins per hour.',
-			String(answer.statusCode),
 		);
 	}
 	return new FatalCallError(
 		`Act-On refused to issue an access token (HTTP ${answer.statusCode}${code ? ` ${code}` : ''})`,
 		text || 'Check the credential\'s API host, client ID and secret, username and password.',
-		String(answer.statusCode),
 	);
 }
 

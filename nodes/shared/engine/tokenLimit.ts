@@ -11,7 +11,8 @@ export class TokenLimitError extends FatalCallError {
 		description: string,
 		readonly resetsAt: number,
 	) {
-		super(message, description, '429');
+		// No httpCode: n8n would replace the message with its generic text for that status.
+		super(message, description);
 		this.name = 'TokenLimitError';
 	}
 }

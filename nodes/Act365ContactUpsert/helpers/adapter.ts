@@ -1,0 +1,215 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { PartialBatchError } from '../../shared/engine/errors';
+import type { LeadUpsertAdapter, RecordOutcome } from '../../shared/engine/types';
+import { act365ApiRequest, encodeQueryValue, type Act365RequestOptions, type Act365Surface } from '../transport';
+import { describeRecordRefusal, isRecordRefusal } from './errors';
+import { PAGE_SIZE, type ContactFields } from './fields';
+import type { Act365Pacing } from './pacing';
+
+/** One contact to write: the match value and the body Act! receives. */
+export interface ContactPayload {
+	/** Normalised match value; items that share it are one contact. */
+	key: string;
+	matchValue: string;
+	body: IDataObject;
+}
+
+export type MultipleMatchPolicy = 'updateFirst' | 'updateAll' | 'error';
+
+export interface Act365UpsertSettings {
+	matchField: string;
+	multipleMatches: MultipleMatchPolicy;
+	batchSize: number;
+	timeout: number;
+	/** Longest query string the server accepts (IIS refuses longer ones with 404.15). */
+	maxQueryLength: number;
+}
+
+/** Room kept for `&$skip=` when a look-up needs a second page. */
+const SKIP_RESERVE = 16;
+
+/** Act! compares text case-insensitively, so keys are compared that way too. */
+export const normaliseMatchValue = (value: unknown) => String(value).trim().toLowerCase();
+
+/** OData string literal: a quote inside is written twice. */
+const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/** Stops the calls of a batch not yet sent once one call failed for the whole batch. */
+class BatchHalted extends Error {}
+
+/**
+ * Act! has no upsert and allows duplicates, so each batch looks up its keys (several per call,
+ * as an `or` chain that fits the URL), then creates or updates contact by contact. That makes
+ * repeating a batch safe: a contact whose create answer was lost is found by the repeated
+ * look-up and updated, never created twice.
+ */
+export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
+	readonly idempotent = true;
+
+	readonly batchSize: number;
+
+	/** Match key → contact ids, oldest first: found by a look-up or created in this run. */
+	private readonly known = new Map<string, string[]>();
+
+	/** Outcomes already settled, so a repeated batch sends only what is still open. */
+	private readonly settled = new WeakMap<ContactPayload, RecordOutcome>();
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly surface: Act365Surface,
+		private readonly settings: Act365UpsertSettings,
+		private readonly fields: ContactFields,
+		private readonly pacing: Act365Pacing,
+	) {
+		this.batchSize = settings.batchSize;
+	}
+
+	merge(earlier: ContactPayload, later: ContactPayload): ContactPayload {
+		const body: IDataObject = { ...earlier.body, ...later.body };
+		if (earlier.body.customFields || later.body.customFields) {
+			body.customFields = { ...(earlier.body.customFields as IDataObject), ...(later.body.customFields as IDataObject) };
+		}
+		return { ...later, body };
+	}
+
+	async send(batch: ContactPayload[]): Promise<RecordOutcome[]> {
+		let halt: unknown;
+		const options: Act365RequestOptions = {
+			timeout: this.settings.timeout,
+			pacer: this.pacing.pacer,
+			onHeaders: this.pacing.observe,
+			beforeSend: () => {
+				if (halt !== undefined) throw new BatchHalted();
+			},
+		};
+		const open = () => batch.filter((payload) => !this.settled.has(payload));
+		const stop = (error: unknown) => new PartialBatchError(batch.map((payload) => this.settled.get(payload)), error);
+
+		try {
+			await this.lookUp(open().filter((payload) => !this.known.has(payload.key)), options);
+		} catch (error) {
+			throw stop(error);
+		}
+		await Promise.all(
+			open().map(async (payload) => {
+				const creating = (this.known.get(payload.key) ?? []).length === 0;
+				try {
+					this.settled.set(payload, await this.write(payload, options));
+				} catch (error) {
+					if (error instanceof BatchHalted) return;
+					// The create may have gone through with its answer lost: the key is looked up
+					// again before any repeat, so the repeat updates instead of creating a second contact.
+					if (creating) this.known.delete(payload.key);
+					if (isRecordRefusal(error)) {
+						this.settled.set(payload, { ok: false, failure: describeRecordRefusal(error, this.fields, this.surface.product) });
+					} else {
+						halt ??= error;
+					}
+				}
+			}),
+		);
+		if (halt !== undefined) throw stop(halt);
+		return batch.map((payload) => this.settled.get(payload)!);
+	}
+
+	/** Finds the contacts of every key, in as few calls as the server's query-length limit allows. */
+	private async lookUp(payloads: ContactPayload[], options: Act365RequestOptions): Promise<void> {
+		const { matchField } = this.settings;
+		const values = new Map<string, string>();
+		for (const payload of payloads) if (!values.has(payload.key)) values.set(payload.key, payload.matchValue);
+		if (values.size === 0) return;
+
+		const tail = `&$select=id,${matchField}&$orderby=created&$top=${PAGE_SIZE}`;
+		const room = this.settings.maxQueryLength - '$filter='.length - tail.length - SKIP_RESERVE;
+		const separator = encodeQueryValue(' or ').length;
+		const chunks: Array<{ keys: string[]; filter: string }> = [];
+		let keys: string[] = [];
+		let clauses: string[] = [];
+		let length = 0;
+		for (const [key, value] of values) {
+			const clause = encodeQueryValue(`${matchField} eq ${literal(value)}`);
+			if (clause.length > room) {
+				for (const payload of payloads.filter((candidate) => candidate.key === key)) {
+					this.settled.set(payload, {
+						ok: false,
+						failure: {
+							field: matchField,
+							message: `The ${matchField} value is too long to look up (${value.length} characters)`,
+							description: `Act! cannot search for a value this long; send a shorter ${matchField} or match on another field.`,
+						},
+					});
+				}
+				continue;
+			}
+			if (clauses.length > 0 && length + separator + clause.length > room) {
+				chunks.push({ keys, filter: clauses.join(encodeQueryValue(' or ')) });
+				keys = [];
+				clauses = [];
+				length = 0;
+			}
+			length += (clauses.length > 0 ? separator : 0) + clause.length;
+			keys.push(key);
+			clauses.push(clause);
+		}
+		if (clauses.length > 0) chunks.push({ keys, filter: clauses.join(encodeQueryValue(' or ')) });
+
+		await Promise.all(
+			chunks.map(async (chunk) => {
+				const found = new Map<string, string[]>();
+				for (let skip = 0; ; skip += PAGE_SIZE) {
+					const { body } = await act365ApiRequest<Array<Record<string, unknown>>>(this.ctx, 'GET', this.surface.contactsPath, {
+						...options,
+						query: `$filter=${chunk.filter}${tail}${skip ? `&$skip=${skip}` : ''}`,
+					});
+					const page = Array.isArray(body) ? body : [];
+					for (const contact of page) {
+						const key = normaliseMatchValue(contact[matchField] ?? '');
+						found.set(key, [...(found.get(key) ?? []), String(contact.id)]);
+					}
+					if (page.length < PAGE_SIZE) break;
+				}
+				for (const key of chunk.keys) this.known.set(key, found.get(key) ?? []);
+			}),
+		);
+	}
+
+	private async write(payload: ContactPayload, options: Act365RequestOptions): Promise<RecordOutcome> {
+		const { matchField, multipleMatches } = this.settings;
+		const ids = this.known.get(payload.key) ?? [];
+		const path = this.surface.contactsPath;
+		if (ids.length === 0) {
+			const created = (await act365ApiRequest<Record<string, unknown>>(this.ctx, 'POST', path, { ...options, body: payload.body })).body;
+			if (typeof created?.id !== 'string' || !created.id) {
+				this.known.delete(payload.key);
+				return { ok: false, failure: { message: `${this.surface.product} created the contact but answered without its id` } };
+			}
+			this.known.set(payload.key, [created.id]);
+			return { ok: true, action: 'inserted', id: created.id, details: { matchedOn: matchField } };
+		}
+		if (ids.length > 1 && multipleMatches === 'error') {
+			return {
+				ok: false,
+				failure: {
+					code: 'MULTIPLE_MATCHES',
+					field: matchField,
+					message: `${ids.length} contacts in ${this.surface.product} have this ${matchField}: ${ids.join(', ')}`,
+					description: 'Merge the duplicates in Act!, or set the option "If Several Contacts Match" to update the first (oldest) or all of them.',
+				},
+			};
+		}
+		const targets = multipleMatches === 'updateAll' ? ids : ids.slice(0, 1);
+		for (const id of targets) {
+			await act365ApiRequest(this.ctx, 'PATCH', `${path}/${encodeURIComponent(id)}`, { ...options, body: payload.body });
+		}
+		return {
+			ok: true,
+			action: 'updated',
+			id: ids[0],
+			details: {
+				matchedOn: matchField,
+				...(ids.length > 1 ? { matchedIds: ids, updatedIds: targets } : {}),
+			},
+		};
+	}
+}

@@ -1,0 +1,88 @@
+import { NodeApiError, type IDataObject, type IExecuteFunctions, type IHttpRequestMethods, type ILoadOptionsFunctions, type JsonObject } from 'n8n-workflow';
+
+import { authMode, type Act365AuthMode } from '../../../credentials/Act365LeadUpsertApi.credentials';
+import type { Pacer } from '../../shared/engine/pacing';
+
+export const ACT365_CREDENTIAL = 'act365LeadUpsertApi';
+
+type Context = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** Where a credential's calls go: Act! 365 and the Act! Premium Web API name their paths differently. */
+export interface Act365Surface {
+	mode: Act365AuthMode;
+	/** Product name for messages and output items. */
+	product: string;
+	contactsPath: string;
+}
+
+export async function act365Surface(ctx: Context): Promise<Act365Surface> {
+	const credentials = await ctx.getCredentials(ACT365_CREDENTIAL);
+	return authMode(credentials) === 'webApi'
+		? { mode: 'webApi', product: 'Act! Premium', contactsPath: '/api/contacts' }
+		: { mode: 'apiKeys', product: 'Act! 365', contactsPath: '/Contacts' };
+}
+
+/**
+ * Encodes a query value exactly as it goes on the wire: the URL parser also escapes the quote,
+ * so look-ups can measure the real length against the server's limit.
+ */
+export function encodeQueryValue(value: string): string {
+	return encodeURIComponent(value).replace(/'/g, '%27');
+}
+
+export interface Act365Response<T> {
+	statusCode: number;
+	body: T;
+	headers: Record<string, string>;
+}
+
+export interface Act365RequestOptions {
+	body?: IDataObject;
+	/** Already encoded (`$filter=...&$top=...`): look-ups measure its exact length against the server's limit. */
+	query?: string;
+	timeout?: number;
+	/** Every call that counts toward the account's limit goes through the credential's pacer. */
+	pacer?: Pacer;
+	/** Runs once the pacer lets the call go, right before it is sent; may throw to skip it. */
+	beforeSend?(): void;
+	/** Sees the rate-limit headers of every answer, errors included. */
+	onHeaders?(headers: Record<string, string>): void;
+}
+
+/** One authenticated call; the credential sets the base URL and the authorization. */
+export async function act365ApiRequest<T = IDataObject>(
+	ctx: Context,
+	method: IHttpRequestMethods,
+	path: string,
+	options: Act365RequestOptions = {},
+): Promise<Act365Response<T>> {
+	const call = async () => {
+		options.beforeSend?.();
+		try {
+			const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, ACT365_CREDENTIAL, {
+				method,
+				url: options.query ? `${path}?${options.query}` : path,
+				body: options.body,
+				json: true,
+				returnFullResponse: true,
+				timeout: options.timeout ?? 30000,
+			})) as { statusCode: number; body: T | string; headers?: Record<string, unknown> };
+			const headers = lowerCaseHeaders(response.headers);
+			options.onHeaders?.(headers);
+			const body = (response.body === '' || response.body === undefined ? {} : response.body) as T;
+			return { statusCode: response.statusCode, body, headers };
+		} catch (error) {
+			const response = (error as { cause?: { response?: { headers?: Record<string, unknown> } } }).cause?.response;
+			if (response?.headers) options.onHeaders?.(lowerCaseHeaders(response.headers));
+			// Already a NodeApiError from n8n (re-wrapping hands it back), with the answer as its cause.
+			throw new NodeApiError(ctx.getNode(), error as JsonObject);
+		}
+	};
+	return options.pacer ? await options.pacer.run(call) : await call();
+}
+
+function lowerCaseHeaders(raw: Record<string, unknown> | undefined): Record<string, string> {
+	const headers: Record<string, string> = {};
+	for (const [key, value] of Object.entries(raw ?? {})) headers[key.toLowerCase()] = String(value);
+	return headers;
+}

@@ -1,0 +1,432 @@
+import type { INodeListSearchResult, ResourceMapperFields } from 'n8n-workflow';
+
+import type { ActOnSandbox } from '../../sandbox/acton/ActOnSandbox';
+import { callNodeMethod, CredentialStore, runNode, testCredential } from '../harness';
+import {
+	ACTON_CREDENTIAL,
+	ACTON_NODE,
+	CLIENT,
+	credentialData,
+	defineBelow,
+	forgetProcessState,
+	jsonOf,
+	leads,
+	newCredential,
+	pairedIndexes,
+	startActOn,
+	upsert,
+	USER,
+	WEB_LEADS,
+} from './setup';
+
+// Raised from Act-On's 5 per second on both sides so these functional runs stay short; the
+// volume tests measure pacing against the limit.
+const CALLS_PER_SECOND = 50;
+let sandbox: ActOnSandbox;
+
+beforeAll(async () => {
+	sandbox = await startActOn({ callsPerSecond: CALLS_PER_SECOND });
+});
+afterAll(async () => await sandbox.close());
+beforeEach(() => {
+	sandbox.reset();
+	sandbox.configure({ callsPerSecond: CALLS_PER_SECOND });
+	forgetProcessState();
+});
+
+const credential = (overrides = {}) => newCredential(sandbox, { callsPerSecond: CALLS_PER_SECOND, ...overrides });
+const records = (listId = WEB_LEADS) => sandbox.records(listId);
+const allOutput = (run: { success: unknown[]; errors: unknown[]; error?: unknown }) => JSON.stringify([run.success, run.errors, run.error ?? null]);
+
+describe('Act-On credential', () => {
+	test('the credential test logs in once, then reuses the stored token with one account call', async () => {
+		const store = new CredentialStore();
+		const first = await testCredential(store, ACTON_CREDENTIAL, credentialData(sandbox) as never);
+		expect(first).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(sandbox.tokenCalls()).toEqual({ password: 1, refresh: 0 });
+		const persisted = store.get(`${ACTON_CREDENTIAL}-1`).data;
+		expect(persisted.accessToken).toEqual(expect.any(String));
+		expect(persisted.refreshToken).toEqual(expect.any(String));
+
+		// n8n runs preAuthentication on every test click: the stored token is checked, not replaced.
+		forgetProcessState();
+		for (let click = 0; click < 6; click++) {
+			const again = await testCredential(store, ACTON_CREDENTIAL, { ...persisted });
+			expect(again.status).toBe('OK');
+		}
+		expect(sandbox.tokenCalls()).toEqual({ password: 1, refresh: 0 });
+		expect(sandbox.refusals.authLimit ?? 0).toBe(0);
+		// Six clicks: a check and the test call each.
+		expect(sandbox.countOf('account')).toBe(1 + 6 * 2);
+	});
+
+	test('a wrong password or client secret says what to fix, without the secret', async () => {
+		const wrongPassword = await testCredential(new CredentialStore(), ACTON_CREDENTIAL, credentialData(sandbox, { password: 'Not-The-Password-9' }) as never);
+		expect(wrongPassword.status).toBe('Error');
+		expect(wrongPassword.message).toContain(`Act-On rejected the username or password of ${USER.username}`);
+
+		const wrongSecret = await testCredential(new CredentialStore(), ACTON_CREDENTIAL, credentialData(sandbox, { clientSecret: 'wrong-secret-value' }) as never);
+		expect(wrongSecret.status).toBe('Error');
+		expect(wrongSecret.message).toContain('Client ID or Client Secret');
+		expect(JSON.stringify([wrongPassword, wrongSecret])).not.toMatch(/Not-The-Password-9|wrong-secret-value/);
+
+		// In a run, every item gets the reason, and one login attempt is made for the whole run.
+		const { store, id } = credential({ password: 'Not-The-Password-9' });
+		const run = await upsert({ store, id, items: leads(12) });
+		expect(run.success).toHaveLength(0);
+		expect(run.errors).toHaveLength(12);
+		expect(new Set(run.errors.map((item) => item.json.error))).toEqual(new Set([`Act-On rejected the username or password of ${USER.username}`]));
+		expect(sandbox.tokenCalls()).toEqual({ password: 3, refresh: 0 });
+		expect(allOutput(run)).not.toContain('Not-The-Password-9');
+	});
+});
+
+describe('Act-On pickers from the live account', () => {
+	test('lists come from the account, searchable by name', async () => {
+		const { store, id } = credential();
+		const call = (filter?: string) =>
+			callNodeMethod<INodeListSearchResult>({
+				type: ACTON_NODE,
+				store,
+				credentials: { [ACTON_CREDENTIAL]: id },
+				parameters: { operation: 'upsert' },
+				kind: 'listSearch',
+				method: 'searchLists',
+				args: [filter],
+			});
+		expect((await call()).results).toEqual([
+			{ name: 'Web Leads (Default Folder)', value: 'l-0001' },
+			{ name: 'Webinar Registrants (Events)', value: 'l-0002' },
+			{ name: 'Trade Show 2024 (Events)', value: 'l-0003' },
+		]);
+		expect((await call('webinar')).results).toEqual([{ name: 'Webinar Registrants (Events)', value: 'l-0002' }]);
+		expect(sandbox.countOf('lists')).toBe(2);
+	});
+
+	test("the field mapper shows the list's own column headings, with only the e-mail required", async () => {
+		const { store, id } = credential();
+		const fields = await callNodeMethod<ResourceMapperFields>({
+			type: ACTON_NODE,
+			store,
+			credentials: { [ACTON_CREDENTIAL]: id },
+			parameters: { operation: 'upsert', list: { __rl: true, mode: 'list', value: 'l-0002' } },
+			kind: 'resourceMapping',
+			method: 'getColumns',
+		});
+		expect(fields.fields.map((field) => [field.id, field.required, field.canBeUsedToMatch, field.defaultMatch])).toEqual([
+			['Email', true, true, true],
+			['Name', false, false, false],
+			['Webinar', false, false, false],
+		]);
+		expect(sandbox.countOf('listDetail')).toBe(1);
+	});
+});
+
+describe('Act-On upsert contact in list', () => {
+	test('inserts, then updates by e-mail (any case), reporting action and record id per item', async () => {
+		const { store, id } = credential();
+		const first = await upsert({ store, id, items: leads(3) });
+		expect(jsonOf(first.success).map((json) => [json.action, json.id, json.crm, json.listId])).toEqual([
+			['inserted', 'l-0001:0', 'Act-On', WEB_LEADS],
+			['inserted', 'l-0001:1', 'Act-On', WEB_LEADS],
+			['inserted', 'l-0001:2', 'Act-On', WEB_LEADS],
+		]);
+		const second = await upsert({
+			store,
+			id,
+			items: [{ 'E-mail Address': 'LEAD1@Example.org', Company: 'Renamed Ltd' }],
+		});
+		expect(jsonOf(second.success)).toEqual([
+			expect.objectContaining({ action: 'updated', id: 'l-0001:1', input: { 'E-mail Address': 'LEAD1@Example.org', Company: 'Renamed Ltd' } }),
+		]);
+		expect(records()).toHaveLength(3);
+		expect(records()[1].values).toMatchObject({ 'First Name': 'First1', Company: 'Renamed Ltd' });
+		expect(sandbox.countOf('upsertRecord')).toBe(4);
+	});
+
+	test('items with the same e-mail in one run become one write; each item still gets its result', async () => {
+		const { store, id } = credential();
+		const run = await upsert({
+			store,
+			id,
+			items: [
+				{ 'E-mail Address': 'ada@example.org', 'First Name': 'Ada' },
+				{ 'E-mail Address': 'grace@example.org', 'First Name': 'Grace' },
+				{ 'E-mail Address': 'ADA@example.org', Company: 'Northwind Labs' },
+			],
+		});
+		expect(pairedIndexes(run.success)).toEqual([0, 1, 2]);
+		expect(run.success[2].json).toMatchObject({ id: run.success[0].json.id, mergedWithItem: 0 });
+		expect(sandbox.countOf('upsertRecord')).toBe(2);
+		const ada = records().filter((record) => record.email.toLowerCase() === 'ada@example.org');
+		expect(ada).toHaveLength(1);
+		expect(ada[0].values).toMatchObject({ 'First Name': 'Ada', Company: 'Northwind Labs' });
+	});
+
+	test('bad input fails only its own item, naming the field and the fix', async () => {
+		const { store, id } = credential();
+		const items = [
+			{ 'E-mail Address': 'ok1@example.org', 'First Name': 'Ok' },
+			{ 'First Name': 'No Email' },
+			{ 'E-mail Address': 'not-an-address', 'First Name': 'Bad' },
+			{ 'E-mail Address': 'ok2@example.org', 'Job Title': 'CTO' },
+			{ 'E-mail Address': 'ok3@example.org', Company: { nested: true } },
+			{ 'E-mail Address': '   ', 'First Name': 'Blank' },
+			{ 'E-mail Address': 'ok4@example.org', 'Last Name': 'Four' },
+		];
+		const run = await upsert({ store, id, items });
+		expect(run.success.length + run.errors.length).toBe(items.length);
+		expect(pairedIndexes(run.success)).toEqual([0, 6]);
+		expect(pairedIndexes(run.errors)).toEqual([1, 2, 3, 4, 5]);
+		const byItem = Object.fromEntries(run.errors.map((item) => [(item.json.details as { itemIndex: number }).itemIndex, item.json]));
+		expect(byItem[1]).toMatchObject({ error: 'No e-mail address: "E-mail Address" is empty or not mapped', details: { field: 'E-mail Address' } });
+		expect(byItem[2]).toMatchObject({ details: { field: 'E-mail Address', fix: expect.stringContaining('an e-mail address such as') } });
+		expect(byItem[3]).toMatchObject({
+			error: 'The list has no column "Job Title"',
+			details: {
+				field: 'Job Title',
+				fix: expect.stringContaining('"E-mail Address", "First Name", "Last Name", "Company", "Phone", "Lead Source", "Product Interest"'),
+			},
+		});
+		expect(byItem[4]).toMatchObject({ details: { field: 'Company', fix: expect.stringContaining('text') } });
+		expect(byItem[5]).toMatchObject({ details: { field: 'E-mail Address' } });
+		expect(records().map((record) => record.email)).toEqual(['ok1@example.org', 'ok4@example.org']);
+		expect(sandbox.countOf('upsertRecord')).toBe(2);
+	});
+
+	test('a mapped column the list lacks (manual mapping) lists the real columns', async () => {
+		const { store, id } = credential();
+		const run = await upsert({
+			store,
+			id,
+			items: [{ email: 'grace.mbeki@example.net' }],
+			listId: 'l-0002',
+			columns: defineBelow({ Email: '={{ $json.email }}', Company: 'Acme' }),
+		});
+		expect(run.errors).toHaveLength(1);
+		expect(run.errors[0].json).toMatchObject({
+			error: 'The list has no column "Company"',
+			details: { field: 'Company', fix: 'List l-0002 has the columns "Email", "Name", "Webinar". Map to one of them, or refresh the column list.' },
+		});
+		expect(sandbox.countOf('upsertRecord')).toBe(0);
+	});
+
+	test('manual mapping with expressions; empty values are left out unless "Clear Empty Fields" is on', async () => {
+		const { store, id } = credential();
+		const columns = defineBelow({ Email: '={{ $json.email }}', Name: '={{ $json.name }}', Webinar: '={{ $json.webinar }}' });
+		const keep = await upsert({ store, id, listId: 'l-0002', columns, items: [{ email: 'grace.mbeki@example.net', name: 'Grace M.', webinar: '' }] });
+		expect(keep.success[0].json).toMatchObject({ action: 'updated', id: 'l-0002:0' });
+		expect(sandbox.records('l-0002')[0].values).toEqual({ Email: 'grace.mbeki@example.net', Name: 'Grace M.', Webinar: 'Spring Launch' });
+
+		const clear = await upsert({
+			store,
+			id,
+			listId: 'l-0002',
+			columns,
+			options: { clearEmptyFields: true },
+			items: [{ email: 'grace.mbeki@example.net', name: 'Grace M.', webinar: '' }],
+		});
+		expect(clear.success).toHaveLength(1);
+		expect(sandbox.records('l-0002')[0].values).toEqual({ Email: 'grace.mbeki@example.net', Name: 'Grace M.', Webinar: '' });
+	});
+
+	test('auto-mapping takes a plain "email" field and can skip fields the list lacks', async () => {
+		const { store, id } = credential();
+		const items = [{ email: 'new.person@example.com', name: 'New Person', utm_source: 'ads' }];
+		const strict = await upsert({ store, id, listId: 'l-0002', items });
+		expect(strict.errors[0].json).toMatchObject({ error: 'The list has no column "utm_source"' });
+		const lenient = await upsert({ store, id, listId: 'l-0002', items, options: { ignoreUnknownFields: true } });
+		expect(lenient.success[0].json).toMatchObject({ action: 'inserted', id: 'l-0002:2' });
+		expect(sandbox.records('l-0002')[2].values).toEqual({ Email: 'new.person@example.com', Name: 'New Person', Webinar: '' });
+	});
+
+	test('an unknown list fails every item with the reason, in one call', async () => {
+		const { store, id } = credential();
+		const run = await upsert({ store, id, items: leads(4), listId: 'l-9999' });
+		expect(run.errors).toHaveLength(4);
+		expect(pairedIndexes(run.errors)).toEqual([0, 1, 2, 3]);
+		expect(run.errors[0].json).toMatchObject({ error: expect.stringContaining('no contact list "l-9999"'), details: { fix: expect.stringContaining('Pick the list again') } });
+		expect(sandbox.countOf('listDetail')).toBe(1);
+	});
+
+	test('without "continue", the first bad item stops the node and says how many went through', async () => {
+		const { store, id } = credential();
+		const run = await upsert({ store, id, items: [...leads(2), { 'First Name': 'x' }], onError: 'stopWorkflow' });
+		expect(run.error?.message).toBe('No e-mail address: "E-mail Address" is empty or not mapped');
+		expect(run.error?.description).toContain('1 of 3 items failed; 2 succeeded');
+	});
+});
+
+describe('Act-On get contact by e-mail', () => {
+	const get = async (store: CredentialStore, id: string, items: Array<Record<string, string>>) =>
+		await runNode({
+			type: ACTON_NODE,
+			store,
+			credentials: { [ACTON_CREDENTIAL]: id },
+			items,
+			onError: 'continueErrorOutput',
+			parameters: { operation: 'get', list: { __rl: true, mode: 'id', value: 'l-0002' }, email: '={{ $json.email }}' },
+		});
+
+	test('finds a contact, reports one that is missing, and refuses a malformed address', async () => {
+		const { store, id } = credential();
+		const run = await get(store, id, [{ email: 'TOMAS.lindqvist@example.com' }, { email: 'nobody@example.com' }, { email: 'nope' }]);
+		expect(jsonOf(run.success)).toEqual([
+			expect.objectContaining({
+				found: true,
+				id: 'l-0002:1',
+				record: { Email: 'tomas.lindqvist@example.com', Name: 'Tomas Lindqvist', Webinar: 'Spring Launch' },
+			}),
+			expect.objectContaining({ found: false, email: 'nobody@example.com' }),
+		]);
+		expect(run.errors[0].json).toMatchObject({ error: '"nope" is not an e-mail address', details: { field: 'email', itemIndex: 2 } });
+		expect(sandbox.countOf('lookup')).toBe(2);
+	});
+});
+
+describe('Act-On tokens across executions', () => {
+	test('back-to-back executions share one login; the rotated refresh token is stored', async () => {
+		const { store, id, stored } = credential();
+		await upsert({ store, id, items: leads(10, 'a') });
+		await upsert({ store, id, items: leads(10, 'b') });
+		await upsert({ store, id, items: leads(10, 'c') });
+		expect(sandbox.tokenCalls()).toEqual({ password: 1, refresh: 0 });
+		expect(records()).toHaveLength(30);
+
+		sandbox.actions().expireAccessTokens();
+		const before = stored.data.refreshToken;
+		const afterExpiry = await upsert({ store, id, items: leads(10, 'd'), options: { maxParallelCalls: 5 } });
+		expect(afterExpiry.success).toHaveLength(10);
+		expect(sandbox.tokenCalls()).toEqual({ password: 1, refresh: 1 });
+		expect(stored.data.refreshToken).not.toBe(before);
+
+		// The rotated refresh token works next time: still no second login.
+		sandbox.actions().expireAccessTokens();
+		await upsert({ store, id, items: leads(3, 'e') });
+		expect(sandbox.tokenCalls()).toEqual({ password: 1, refresh: 2 });
+	});
+
+	test('a token that expires mid-run costs exactly one refresh, even with parallel calls in flight', async () => {
+		const { store, id } = credential();
+		await upsert({ store, id, items: leads(1, 'warm') });
+		sandbox.injectFault({ endpoint: 'upsertRecord', nth: 20, fault: { kind: 'action', run: () => sandbox.actions().expireAccessTokens() } });
+		const run = await upsert({ store, id, items: leads(60), options: { maxParallelCalls: 8 } });
+		expect(run.success).toHaveLength(60);
+		expect(run.errors).toHaveLength(0);
+		expect(sandbox.tokenCalls()).toEqual({ password: 1, refresh: 1 });
+		expect(records()).toHaveLength(61);
+	});
+
+	test('when the refresh token is dead too, it logs in again once', async () => {
+		const { store, id } = credential();
+		await upsert({ store, id, items: leads(2) });
+		sandbox.actions().expireAccessTokens();
+		sandbox.actions().revokeRefreshTokens();
+		const run = await upsert({ store, id, items: leads(20, 'x') });
+		expect(run.success).toHaveLength(20);
+		expect(sandbox.tokenCalls()).toEqual({ password: 2, refresh: 1 });
+	});
+
+	test('a stored token past its expiry is refreshed without a check call', async () => {
+		const { store, id, stored } = credential();
+		await upsert({ store, id, items: leads(1) });
+		stored.data.tokenExpiresAt = new Date(Date.now() - 1000).toISOString();
+		sandbox.actions().expireAccessTokens();
+		const accountCalls = sandbox.countOf('account');
+		forgetProcessState();
+		const run = await upsert({ store, id, items: leads(5, 'y') });
+		expect(run.success).toHaveLength(5);
+		expect(sandbox.tokenCalls()).toEqual({ password: 1, refresh: 1 });
+		expect(sandbox.countOf('account')).toBe(accountCalls);
+	});
+});
+
+describe("Act-On's limit of 5 logins per hour", () => {
+	/** Seed 000: a password grant before every lead's PUT, and the lead is lost when it fails. */
+	async function seedStyleSubmit(email: string): Promise<boolean> {
+		const login = await fetch(`${sandbox.baseUrl}/token`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ grant_type: 'password', ...USER, client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret }),
+		});
+		if (login.status !== 200) return false;
+		const { access_token: token } = (await login.json()) as { access_token: string };
+		const put = await fetch(`${sandbox.baseUrl}/api/1/list/${WEB_LEADS}/record?email=${encodeURIComponent(email)}`, {
+			method: 'PUT',
+			headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ 'E-mail Address': email }),
+		});
+		return put.status === 200;
+	}
+
+	test('the seed design (a login per lead) trips the hourly limit by the 6th lead; the node does not', async () => {
+		const seedOutcomes: boolean[] = [];
+		for (const lead of leads(12, 'seed')) seedOutcomes.push(await seedStyleSubmit(String(lead['E-mail Address'])));
+		expect(seedOutcomes.filter(Boolean)).toHaveLength(5);
+		expect(sandbox.refusals.authLimit).toBe(7);
+		expect(records()).toHaveLength(5);
+
+		sandbox.reset();
+		sandbox.configure({ callsPerSecond: CALLS_PER_SECOND });
+		const { store, id } = credential();
+		for (let execution = 0; execution < 12; execution++) {
+			// One execution per form submission, as a webhook workflow runs.
+			const run = await upsert({ store, id, items: leads(1, `node${execution}-`) });
+			expect(run.success).toHaveLength(1);
+		}
+		expect(sandbox.tokenCalls()).toEqual({ password: 1, refresh: 0 });
+		expect(sandbox.refusals.authLimit ?? 0).toBe(0);
+		expect(records()).toHaveLength(12);
+	});
+
+	test('a spent limit gives one clear error with the reset time, and no token call until then', async () => {
+		for (let i = 0; i < 5; i++) await seedStyleSubmit(`other-tool${i}@example.org`);
+		const seedWrites = sandbox.countOf('upsertRecord');
+		const { store, id } = credential();
+		const run = await upsert({ store, id, items: leads(25) });
+		expect(run.success).toHaveLength(0);
+		expect(run.errors).toHaveLength(25);
+		const messages = new Set(run.errors.map((item) => item.json.error));
+		expect(messages.size).toBe(1);
+		const [message] = [...messages] as string[];
+		expect(message).toMatch(/^Act-On allows 5 logins per hour for marketing@example\.com and they are spent; the limit resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in about 60 min\)$/);
+		const resetsAt = Date.parse(/resets at (\S+)/.exec(message)![1]);
+		expect(resetsAt).toBeGreaterThan(Date.now() + 59 * 60_000);
+		expect(run.errors[0].json.details).toMatchObject({ fix: expect.stringContaining('asks for no new token until then') });
+		// One refused login for the whole run, no data calls for the items.
+		expect(sandbox.tokenCalls()).toEqual({ password: 6, refresh: 0 });
+		expect(sandbox.refusals.authLimit).toBe(1);
+		expect(sandbox.countOf('upsertRecord')).toBe(seedWrites);
+
+		// Later executions fail fast without asking the token endpoint again.
+		const later = await upsert({ store, id, items: leads(3) });
+		expect(later.errors.map((item) => item.json.error)).toEqual([message, message, message]);
+		const test = await testCredential(new CredentialStore(), ACTON_CREDENTIAL, credentialData(sandbox) as never);
+		expect(test).toEqual({ status: 'Error', message });
+		expect(sandbox.countOf('token')).toBe(6);
+	});
+});
+
+describe('Act-On secrets', () => {
+	test('no secret appears in outputs, errors or any URL the node calls', async () => {
+		const { store, id, stored } = credential();
+		const ok = await upsert({ store, id, items: [...leads(5), { 'First Name': 'bad' }] });
+		sandbox.actions().expireAccessTokens();
+		sandbox.injectFault({ endpoint: 'upsertRecord', nth: 2, fault: { kind: 'status', status: 500 } });
+		const again = await upsert({ store, id, items: leads(5, 'z'), options: { maxRetries: 0 } });
+		const get = await runNode({
+			type: ACTON_NODE,
+			store,
+			credentials: { [ACTON_CREDENTIAL]: id },
+			items: [{ email: 'lead1@example.org' }],
+			parameters: { operation: 'get', list: { __rl: true, mode: 'id', value: WEB_LEADS }, email: '={{ $json.email }}' },
+		});
+		expect(again.errors).toHaveLength(1);
+		const secrets = [USER.password, CLIENT.clientSecret, String(stored.data.accessToken), String(stored.data.refreshToken)];
+		const everything = allOutput(ok) + allOutput(again) + allOutput(get);
+		for (const secret of secrets) expect(everything).not.toContain(secret);
+		const urls = sandbox.log.map((entry) => entry.url).join('\n');
+		expect(sandbox.log.some((entry) => entry.endpoint === 'token')).toBe(true);
+		for (const secret of [...secrets, 'password=', 'client_secret=', 'refresh_token=', 'access_token=']) expect(urls).not.toContain(secret);
+	});
+});
