@@ -1,4 +1,4 @@
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, ResourceMapperValue } from 'n8n-workflow';
 
 import { Act365Sandbox, type Act365SandboxOptions } from '../../sandbox/act365/Act365Sandbox';
 import { CredentialStore, runNode, type OnError } from '../harness';
@@ -14,10 +14,10 @@ export const DATABASE = 'NorthwindLabs';
 let credentialSerial = 0;
 
 /** Columns parameter of the resource mapper. */
-export function columns(value: IDataObject | null = null, matchingColumns = ['emailAddress']): IDataObject {
+export function columns(value: Record<string, string> | null = null, matchingColumns = ['emailAddress']): ResourceMapperValue {
 	return value === null
-		? { mappingMode: 'autoMapInputData', value: null, matchingColumns, schema: [] }
-		: { mappingMode: 'defineBelow', value, matchingColumns, schema: [] };
+		? { mappingMode: 'autoMapInputData', value: null, matchingColumns, schema: [], attemptToConvertTypes: false, convertFieldsToString: false }
+		: { mappingMode: 'defineBelow', value, matchingColumns, schema: [], attemptToConvertTypes: false, convertFieldsToString: false };
 }
 
 /**
