@@ -28,9 +28,11 @@ beforeAll(async () => {
 	sandbox = await startActOn({ callsPerSecond: CALLS_PER_SECOND });
 });
 afterAll(async () => await sandbox.close());
+// reset() keeps settings, so each test starts from the same ones.
+const SETTINGS = { callsPerSecond: CALLS_PER_SECOND, dailyQuota: 30_000 };
 beforeEach(() => {
 	sandbox.reset();
-	sandbox.configure({ callsPerSecond: CALLS_PER_SECOND });
+	sandbox.configure(SETTINGS);
 	forgetProcessState();
 });
 
@@ -257,6 +259,28 @@ describe('Act-On upsert contact in list', () => {
 	});
 });
 
+describe("Act-On's daily request quota", () => {
+	test('a spent daily quota fails the remaining items at once instead of retrying them', async () => {
+		const { store, id } = credential();
+		await upsert({ store, id, items: leads(1, 'warm') });
+		// Leave room for exactly four more calls today.
+		const used = sandbox.totalCalls() - sandbox.countOf('token');
+		sandbox.configure({ dailyQuota: used + 4 });
+		const run = await upsert({ store, id, items: leads(12), options: { maxParallelCalls: 1 } });
+		expect(run.success).toHaveLength(4);
+		expect(run.errors).toHaveLength(8);
+		expect(pairedIndexes(run.errors)).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
+		for (const item of run.errors) {
+			expect(item.json.error).toBe(`Act-On's daily request quota for this account is spent: Daily request quota exceeded: ${used + 4} requests per day`);
+			expect(item.json.details).toMatchObject({ fix: expect.stringContaining('Run the remaining items tomorrow') });
+		}
+		// One refused call, then no more calls and no retries.
+		expect(sandbox.refusals.dailyQuota).toBe(1);
+		expect(sandbox.countOf('upsertRecord')).toBe(1 + 4 + 1);
+		expect(sandbox.countOf('listDetail')).toBeLessThanOrEqual(1);
+	});
+});
+
 describe('Act-On get contact by e-mail', () => {
 	const get = async (store: CredentialStore, id: string, items: Array<Record<string, string>>) =>
 		await runNode({
@@ -367,7 +391,6 @@ describe("Act-On's limit of 5 logins per hour", () => {
 		expect(records()).toHaveLength(5);
 
 		sandbox.reset();
-		sandbox.configure({ callsPerSecond: CALLS_PER_SECOND });
 		const { store, id } = credential();
 		for (let execution = 0; execution < 12; execution++) {
 			// One execution per form submission, as a webhook workflow runs.
