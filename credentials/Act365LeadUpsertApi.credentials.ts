@@ -53,7 +53,8 @@ const messageOf = (body: unknown) =>
 	body && typeof body === 'object' ? String((body as Record<string, unknown>).messageDetail ?? (body as Record<string, unknown>).message ?? '') : String(body ?? '');
 
 /**
- * What a 401 to the key pair means. Act! answers a wrong API key with a bare "denied"; a detail
+ * What a 401 to the key pair means (no HTTP code on the error: n8n would swap the words for its
+ * stock "Authorization failed"). Act! answers a wrong API key with a bare "denied"; a detail
  * about the developer key means the API key itself was accepted.
  */
 export function keyRefusal(body: unknown): FatalCallError {
@@ -62,13 +63,11 @@ export function keyRefusal(body: unknown): FatalCallError {
 		return new FatalCallError(
 			'Act! 365 accepted the API key but refused the developer key: check "Developer Key"',
 			'Sign in to Act! 365, open the developer key page, choose "Give me my developer key now!" and paste that key into the credential\'s "Developer Key".',
-			'401',
 		);
 	}
 	return new FatalCallError(
 		'Act! 365 refused the API key: check "API Key" (then "Developer Key")',
 		'In Act! 365 open Profile (bottom left) → Apps & Integrations and copy the API key shown there (generate one if none is shown, or if it was regenerated since). If the API key is right, check the developer key.',
-		'401',
 	);
 }
 
@@ -237,7 +236,6 @@ export class Act365LeadUpsertApi implements ICredentialType {
 				throw new FatalCallError(
 					`Act! 365 answered HTTP ${answer.statusCode} at ${base}: check "Base URL"`,
 					`${messageOf(answer.body).slice(0, 200)} The base URL should end in /act/api, e.g. ${ACT365_DEFAULT_HOST}.`.trim(),
-					String(answer.statusCode),
 				);
 			}
 			return { accessToken: KEYS_CHECKED };
@@ -257,14 +255,12 @@ export class Act365LeadUpsertApi implements ICredentialType {
 				throw new FatalCallError(
 					`Act! refused the user name, password or database name: check "User Name", "Password" and "Database Name" (${database})`,
 					'Sign in to Act! with the same user and database to confirm them; the database name is the one chosen at sign-in. The user needs Web API permission.',
-					'401',
 				);
 			}
 			if (answer.statusCode >= 400) {
 				throw new FatalCallError(
 					`The Act! Web API answered HTTP ${answer.statusCode} at ${base}/authorize: check "Web API URL"`,
 					messageOf(answer.body).slice(0, 200) || 'The URL should end in /act.web.api.',
-					String(answer.statusCode),
 				);
 			}
 			const token = readToken(answer.body);

@@ -9,11 +9,12 @@ import {
 import { LeadInputError } from '../../shared/engine/errors';
 import { readMappedValues } from '../../shared/engine/fields';
 import { requireObject } from '../../shared/engine/input';
-import { executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
+import { buildOutput, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
+import { classifyCallError, DEFAULT_RETRY, waitBeforeRetry } from '../../shared/engine/retry';
 import { isEmpty, shapeValues } from '../../shared/engine/values';
 import { Act365ContactAdapter, normaliseMatchValue, type ContactPayload, type MultipleMatchPolicy } from '../helpers/adapter';
-import { describeCallError } from '../helpers/errors';
-import { DEFAULT_MATCH_FIELD, getContactFields, MATCHABLE_FIELDS } from '../helpers/fields';
+import { describeCallError, describeFailure } from '../helpers/errors';
+import { DEFAULT_MATCH_FIELD, getContactFields, MATCHABLE_FIELDS, type ContactFields } from '../helpers/fields';
 import { act365Pacing } from '../helpers/pacing';
 import { act365Redactor } from '../helpers/redaction';
 import { act365Surface } from '../transport';
@@ -32,7 +33,29 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const concurrency = Number(options.maxParallelCalls ?? 3);
 	const surface = await act365Surface(this);
 	const pacing = await act365Pacing(this, concurrency);
-	const contactFields = await getContactFields(this, { pacing });
+	const redactor = await act365Redactor(this);
+	const items = this.getInputData();
+	const maxRetries = Number(options.maxRetries ?? 5);
+
+	// The field list comes first; when Act! cannot give it, every item says why (not the node).
+	let contactFields: ContactFields | undefined;
+	let fieldsError: unknown;
+	for (let attempt = 0; !contactFields; attempt++) {
+		try {
+			contactFields = await getContactFields(this, { pacing });
+		} catch (error) {
+			const classification = classifyCallError(error);
+			if (!classification.retryable || attempt >= maxRetries) {
+				fieldsError = error;
+				break;
+			}
+			await waitBeforeRetry(attempt, classification, DEFAULT_RETRY, pacing.pacer);
+		}
+	}
+	if (!contactFields) {
+		const failure = describeFailure(surface)(fieldsError);
+		return [buildOutput(this, items.map(() => ({ failure })), redactor)];
+	}
 	const { fields, custom } = contactFields;
 
 	const matchField = columns.matchingColumns?.[0] ?? DEFAULT_MATCH_FIELD;
@@ -56,14 +79,12 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 		contactFields,
 		pacing,
 	);
-	const items = this.getInputData();
-
 	return await executeLeadUpsert<ContactPayload>(this, {
 		adapter,
 		pacer: pacing.pacer,
 		concurrency,
-		retry: { maxRetries: Number(options.maxRetries ?? 5) },
-		redactor: await act365Redactor(this),
+		retry: { maxRetries },
+		redactor,
 		resultContext: { crm: surface.product },
 		describeCallError: describeCallError(surface),
 		prepare: (itemIndex) => {

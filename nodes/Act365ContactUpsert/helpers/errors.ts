@@ -1,4 +1,4 @@
-import { inspectHttpError } from '../../shared/engine/errors';
+import { FatalCallError, findCause, inspectHttpError } from '../../shared/engine/errors';
 import type { LeadFailure } from '../../shared/engine/types';
 import { keyRefusal } from '../../../credentials/Act365LeadUpsertApi.credentials';
 import type { Act365Surface } from '../transport';
@@ -119,5 +119,14 @@ export function describeRecordRefusal(error: unknown, fields: ContactFields, pro
 		description: field
 			? `Change the value mapped to "${field.displayName}" (${field.id})${field.type !== 'string' ? ` to a valid ${field.type}` : ''}, or leave it empty.`
 			: 'Check the mapped values against the contact fields in Act!.',
+	};
+}
+
+/** Any failure, ours (a refused key named by the credential) or Act!'s, for every item it stops. */
+export function describeFailure(surface: Act365Surface) {
+	const describe = describeCallError(surface);
+	return (error: unknown): LeadFailure => {
+		const fatal = findCause(error, FatalCallError);
+		return fatal ? { message: fatal.message, description: fatal.description, httpCode: fatal.httpCode } : describe(error);
 	};
 }
