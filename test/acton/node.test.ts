@@ -430,6 +430,28 @@ describe("Act-On's limit of 5 logins per hour", () => {
 	});
 });
 
+describe('Act-On login refusals in undocumented shapes', () => {
+	test('a limit refusal without 429 or Retry-After is still recognised, with the wait read from its text', async () => {
+		// Act-On does not document this answer, so the node must not depend on its status or headers.
+		sandbox.configure({
+			passwordGrantsPerHour: 0,
+			authLimitStatus: 403,
+			authLimitRetryAfter: false,
+			authLimitBody: { error: 'access_denied', error_description: 'Too many authentication attempts; try again in 1800 seconds' },
+		});
+		try {
+			const { store, id } = credential();
+			const run = await upsert({ store, id, items: leads(3) });
+			expect(run.errors).toHaveLength(3);
+			expect(run.errors[0].json.error).toMatch(/resets at .* \(in about 30 min\)$/);
+			await upsert({ store, id, items: leads(3) });
+			expect(sandbox.countOf('token')).toBe(1);
+		} finally {
+			sandbox.configure({ passwordGrantsPerHour: 5, authLimitStatus: 429, authLimitRetryAfter: true, authLimitBody: undefined });
+		}
+	});
+});
+
 describe('Act-On secrets', () => {
 	test('no secret appears in outputs, errors or any URL the node calls', async () => {
 		const { store, id, stored } = credential();
