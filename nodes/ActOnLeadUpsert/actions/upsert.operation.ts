@@ -15,6 +15,7 @@ import { buildOutput, executeLeadUpsert } from '../../shared/engine/LeadUpsertEn
 import { DEFAULT_RETRY, waitBeforeRetry } from '../../shared/engine/retry';
 import type { LeadFailure } from '../../shared/engine/types';
 import { shapeValues } from '../../shared/engine/values';
+import { DEFAULT_PARALLEL_CALLS } from '../helpers/account';
 import { ActOnUpsertAdapter, type ActOnContactPayload } from '../helpers/adapter';
 import { describeCallError, describeRecordError } from '../helpers/errors';
 import { getListColumns, toCrmFields, type ActOnListColumns } from '../helpers/lists';
@@ -59,7 +60,7 @@ function listFailure(error: unknown, listId: string): LeadFailure {
 export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const listId = String(this.getNodeParameter('list', 0, '', { extractValue: true }) ?? '').trim();
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const concurrency = Number(options.maxParallelCalls ?? 5);
+	const concurrency = Number(options.maxParallelCalls ?? DEFAULT_PARALLEL_CALLS);
 	const maxRetries = Number(options.maxRetries ?? 5);
 	const pacer = await accountPacer(this, concurrency);
 	const redactor = await actOnRedactor(this);

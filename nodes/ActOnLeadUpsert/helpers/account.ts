@@ -14,6 +14,8 @@ export const ACTON_HOSTS = [
 /** Act-On's documented limits: 5 data calls per second, 5 password grants per hour. */
 export const DEFAULT_CALLS_PER_SECOND = 5;
 export const LOGINS_PER_HOUR = 5;
+/** Enough calls in flight to reach the per-second limit at Act-On's usual latency. */
+export const DEFAULT_PARALLEL_CALLS = 5;
 
 export function apiBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	const host = String(credentials.host ?? ACTON_HOSTS[0].value);
