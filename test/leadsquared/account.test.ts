@@ -86,6 +86,15 @@ describe('LeadSquared node: keys and region', () => {
 		expect(setup.sandbox.leads()).toHaveLength(0);
 	});
 
+	test('a custom region without a base URL fails every item before any call, saying what to fill in', async () => {
+		setup.store.get(setup.credential.id).data.customBaseUrl = '';
+		const { errors } = await setup.upsert(leads(2));
+		expect(errors).toHaveLength(2);
+		expect(errors[0].json.error).toBe('The LeadSquared credential has no valid Base URL');
+		expect(String((errors[0].json.details as { fix: string }).fix)).toContain('My Account › Settings › API and Webhooks');
+		expect(setup.sandbox.totalCalls()).toBe(0);
+	});
+
 	test('with "On Error: Stop", the workflow stops with the same words', async () => {
 		setup.store.get(setup.credential.id).data.secretKey = 'wrong-secret-key';
 		const { error } = await setup.upsert(leads(1), {}, 'stopWorkflow');
