@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { PartialBatchError } from '../../shared/engine/errors';
+import { classifyCallError, PartialBatchError } from '../../shared/engine/errors';
 import type { LeadUpsertAdapter, RecordOutcome } from '../../shared/engine/types';
 import { act365ApiRequest, encodeQueryValue, type Act365RequestOptions, type Act365Surface } from '../transport';
 import { describeRecordRefusal, isRecordRefusal } from './errors';
@@ -52,6 +52,9 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 	/** Match key → contact ids, oldest first: found by a look-up or created in this run. */
 	private readonly known = new Map<string, string[]>();
 
+	/** Keys whose create may have gone through unanswered: the contact found for them is this run's. */
+	private readonly unconfirmedCreates = new Set<string>();
+
 	/** Outcomes already settled, so a repeated batch sends only what is still open. */
 	private readonly settled = new WeakMap<ContactPayload, RecordOutcome>();
 
@@ -100,7 +103,10 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 					if (error instanceof BatchHalted) return;
 					// The create may have gone through with its answer lost: the key is looked up
 					// again before any repeat, so the repeat updates instead of creating a second contact.
-					if (creating) this.known.delete(payload.key);
+					if (creating) {
+						this.known.delete(payload.key);
+						if (classifyCallError(error).mayHaveApplied) this.unconfirmedCreates.add(payload.key);
+					}
 					if (isRecordRefusal(error)) {
 						this.settled.set(payload, { ok: false, failure: describeRecordRefusal(error, this.fields, this.surface.product) });
 					} else {
@@ -204,7 +210,8 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 		}
 		return {
 			ok: true,
-			action: 'updated',
+			// Found after a create whose answer was lost: this run created it (the update re-applies the data).
+			action: ids.length === 1 && this.unconfirmedCreates.has(payload.key) ? 'inserted' : 'updated',
 			id: ids[0],
 			details: {
 				matchedOn: matchField,
