@@ -134,6 +134,9 @@ describe('Act! Premium Web API mode', () => {
 		}
 		expect(t.act.countOf('authorize')).toBe(1);
 		expect(t.act.contacts()).toHaveLength(4);
+		const custom = await t.upsert([{ emailAddress: 'lead1@example.org', Lead_Score: '12', Newsletter: 'no' }], {}, { credentialId: credential.id });
+		expect(custom.errors).toHaveLength(0);
+		expect(t.act.contactsByEmail('lead1@example.org')[0].customFields).toEqual({ Lead_Score: 12, Newsletter: false });
 		const apiCalls = t.act.log.filter((entry) => entry.endpoint !== 'authorize');
 		expect(apiCalls.every((entry) => entry.url.startsWith('/act.web.api/api/') && entry.headerNames.includes('act-database-name'))).toBe(true);
 		const seen = everything(await t.upsert(leads(1), {}, { credentialId: credential.id })) + JSON.stringify(t.act.log);
