@@ -1,0 +1,210 @@
+/**
+ * `npm run bench`: sends leads to each CRM emulator through the node (executed by n8n-core) and
+ * through the hand-built flows it replaces, with the vendors' limits and 50 ms per call, and
+ * writes docs/benchmarks/results.{md,json} and chart.svg.
+ *
+ * Options: --only=zoho,acton (a subset of CRMs), --latency=50.
+ */
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { Sandbox } from '../../sandbox/framework';
+import { machine, renderChart, renderConsole, renderMarkdown } from './report';
+import { SCENARIOS } from './scenarios';
+import type { ChildReport, Job, Mode, Plan, RunResult, Scenario, TargetCheck } from './types';
+
+const ROOT = join(__dirname, '..', '..');
+const OUTPUT = join(ROOT, 'docs', 'benchmarks');
+/** Leads per run of the CPU pass (latency 0, limits lifted). */
+const CPU_LEADS = 1000;
+/** The issue's memory target: extra memory for 10,000 leads through the node. */
+const MEMORY_TARGET_MB = 100;
+/** "Well below the wall time": at least four fifths of the run is spent waiting on the CRM. */
+const CPU_SHARE_TARGET = 0.2;
+
+function option(name: string): string | undefined {
+	return process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+const LATENCY_MS = Number(option('latency') ?? 50);
+const only = option('only')?.split(',');
+const scenarios = SCENARIOS.filter((scenario) => !only || only.includes(scenario.crm));
+
+interface Counters {
+	calls: Record<string, number>;
+	refusals: Record<string, number>;
+}
+
+function difference(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+	const result: Record<string, number> = {};
+	for (const [key, value] of Object.entries(after)) {
+		const delta = value - (before[key] ?? 0);
+		if (delta > 0) result[key] = delta;
+	}
+	return result;
+}
+
+/** Runs one job in a fresh Node process; the emulator's counters are read when the child says its measured work is done. */
+function runChild(job: Job, sandbox: Sandbox): Promise<{ report: ChildReport; measured: Counters }> {
+	return new Promise((resolve, reject) => {
+		const child = fork(join(__dirname, 'child.ts'), [], {
+			cwd: ROOT,
+			execArgv: ['-r', 'ts-node/register/transpile-only', '--expose-gc'],
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		});
+		let measured: Counters | undefined;
+		let settled = false;
+		child.on('message', (message: { phase?: string; report?: ChildReport; error?: string }) => {
+			if (message.phase === 'measured') {
+				measured = { calls: { ...sandbox.calls }, refusals: { ...sandbox.refusals } };
+				child.send({ ack: 'measured' });
+			} else if (message.report) {
+				settled = true;
+				resolve({ report: message.report, measured: measured ?? { calls: { ...sandbox.calls }, refusals: { ...sandbox.refusals } } });
+			} else if (message.error) {
+				settled = true;
+				reject(new Error(`${job.crm} ${job.variant} ${job.leads}: ${message.error}`));
+			}
+		});
+		child.once('exit', (code) => {
+			if (!settled) reject(new Error(`${job.crm} ${job.variant} ${job.leads}: the run's process exited with ${code}`));
+		});
+		child.send(job);
+	});
+}
+
+/** Set while runs share this process (the baseline lanes): the emulators' CPU time cannot be told apart then. */
+let sharedEmulators = false;
+
+async function measure(scenario: Scenario, sandbox: Sandbox, plan: Plan, mode: Mode): Promise<RunResult> {
+	const latencyMs = mode === 'limited' ? LATENCY_MS : 0;
+	scenario.configure(sandbox, mode, latencyMs);
+	const job: Job = { crm: scenario.crm, variant: plan.variant, leads: plan.leads, mode, url: scenario.apiUrl(sandbox), adminUrl: sandbox.baseUrl };
+	const emulatorCpuStart = process.cpuUsage();
+	const { report, measured } = await runChild(job, sandbox);
+	const emulatorCpu = process.cpuUsage(emulatorCpuStart);
+	const floor = scenario.floor(plan.leads, latencyMs);
+	const result: RunResult = {
+		...report,
+		crm: scenario.crm,
+		title: scenario.title,
+		variant: plan.variant,
+		leads: plan.leads,
+		mode,
+		latencyMs,
+		calls: measured.calls,
+		totalCalls: Object.values(measured.calls).reduce((sum, n) => sum + n, 0),
+		tokenCalls: scenario.tokenEndpoints.reduce((sum, endpoint) => sum + (measured.calls[endpoint] ?? 0), 0),
+		refusals: measured.refusals,
+		followUpCalls: difference(sandbox.calls, measured.calls),
+		floorMs: floor.ms,
+		floorFormula: floor.formula,
+		...(sharedEmulators ? {} : { emulatorCpuMs: (emulatorCpu.user + emulatorCpu.system) / 1000 }),
+	};
+	const lost = result.failed > 0 ? `, ${result.failed} lost` : '';
+	console.log(
+		`  ${scenario.title} · ${plan.variant} · ${plan.leads} leads · ${mode}: ${(result.wallMs / 1000).toFixed(2)} s, ` +
+			`${result.totalCalls} calls, ${result.written} written${lost}`,
+	);
+	return result;
+}
+
+async function lane(scenario: Scenario, sandbox: Sandbox, plans: Plan[], mode: Mode): Promise<RunResult[]> {
+	const results: RunResult[] = [];
+	for (const plan of plans) results.push(await measure(scenario, sandbox, plan, mode));
+	return results;
+}
+
+function commonTargets(limited: RunResult[]): TargetCheck[] {
+	const checks: TargetCheck[] = [];
+	for (const run of limited.filter((candidate) => candidate.variant === 'node')) {
+		const label = `${run.leads.toLocaleString('en')} leads`;
+		if (run.leads >= 10_000) {
+			const above = run.peakRssMb - run.idleRssMb;
+			checks.push({
+				crm: run.title,
+				target: `${label}: peak memory under ${MEMORY_TARGET_MB} MB above the idle process`,
+				pass: above < MEMORY_TARGET_MB,
+				measured: `${above.toFixed(1)} MB above an idle ${run.idleRssMb.toFixed(0)} MB (heap +${(run.peakHeapMb - run.idleHeapMb).toFixed(1)} MB)`,
+			});
+		}
+		const cpu = run.cpuUserMs + run.cpuSystemMs;
+		checks.push({
+			crm: run.title,
+			target: `${label}: the node's CPU time at most ${CPU_SHARE_TARGET * 100}% of the wall time`,
+			pass: cpu <= CPU_SHARE_TARGET * run.wallMs,
+			measured: `${(cpu / 1000).toFixed(2)} s CPU in ${(run.wallMs / 1000).toFixed(2)} s (${((100 * cpu) / run.wallMs).toFixed(1)}%)`,
+		});
+	}
+	return checks;
+}
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	const sandboxes = new Map<string, Sandbox>();
+	for (const scenario of scenarios) {
+		const sandbox = scenario.createSandbox();
+		await sandbox.listen(0);
+		// Tens of thousands of calls: keep only a short request log.
+		sandbox.logLimit = 100;
+		sandboxes.set(scenario.crm, sandbox);
+	}
+	try {
+		console.log(`Node runs, one at a time (limits on, ${LATENCY_MS} ms per call):`);
+		const limited: RunResult[] = [];
+		for (const scenario of scenarios) {
+			const plans = scenario.plans.filter((plan) => plan.variant === 'node');
+			limited.push(...(await lane(scenario, sandboxes.get(scenario.crm)!, plans, 'limited')));
+		}
+
+		// The baselines spend their time waiting on the emulators' limits, so the CRMs run side by side.
+		console.log('Baselines, one lane per CRM (limits on):');
+		sharedEmulators = true;
+		const lanes = await Promise.all(
+			scenarios.map((scenario) =>
+				lane(
+					scenario,
+					sandboxes.get(scenario.crm)!,
+					scenario.plans.filter((plan) => plan.variant !== 'node'),
+					'limited',
+				),
+			),
+		);
+		limited.push(...lanes.flat());
+		sharedEmulators = false;
+
+		console.log(`CPU runs, one at a time (${CPU_LEADS} leads, latency 0, limits lifted):`);
+		const cpu: RunResult[] = [];
+		for (const scenario of scenarios) {
+			const variants = [...new Set(scenario.plans.map((plan) => plan.variant))];
+			const plans = variants.map((variant) => ({ variant, leads: CPU_LEADS }));
+			cpu.push(...(await lane(scenario, sandboxes.get(scenario.crm)!, plans, 'cpu')));
+		}
+		for (const run of limited) {
+			const match = cpu.find((candidate) => candidate.crm === run.crm && candidate.variant === run.variant);
+			if (match) run.cpuPer1000Ms = ((match.cpuUserMs + match.cpuSystemMs) * 1000) / match.leads;
+		}
+
+		const targets = [
+			...scenarios.flatMap((scenario) => scenario.targets(limited.filter((run) => run.crm === scenario.crm))),
+			...commonTargets(limited),
+		];
+		const meta = { ...machine(), latencyMs: LATENCY_MS, durationS: Math.round((Date.now() - started) / 1000) };
+
+		mkdirSync(OUTPUT, { recursive: true });
+		writeFileSync(join(OUTPUT, 'results.json'), `${JSON.stringify({ meta, limited, cpu, targets }, null, '\t')}\n`);
+		writeFileSync(join(OUTPUT, 'results.md'), renderMarkdown({ meta, scenarios, limited, targets }));
+		writeFileSync(join(OUTPUT, 'chart.svg'), renderChart({ meta, scenarios, limited }));
+		console.log(renderConsole({ meta, scenarios, limited, targets }));
+		console.log(`Wrote docs/benchmarks/results.md, results.json and chart.svg in ${meta.durationS} s.`);
+		if (targets.some((target) => !target.pass)) process.exitCode = 1;
+	} finally {
+		await Promise.all([...sandboxes.values()].map((sandbox) => sandbox.close()));
+	}
+}
+
+main().catch((error: Error) => {
+	console.error(error.stack ?? error.message);
+	process.exit(1);
+});
