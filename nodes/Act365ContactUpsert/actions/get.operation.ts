@@ -10,7 +10,8 @@ import { act365ApiRequest, act365Surface, encodeQueryValue } from '../transport'
 
 export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const surface = await act365Surface(this);
-	const pacing = await act365Pacing(this, 1);
+	// Look-ups run one item at a time; the credential's parallel-call cap stays as an upsert set it.
+	const pacing = await act365Pacing(this);
 	const request = { pacer: pacing.pacer, onHeaders: pacing.observe };
 	return await executePerItem(
 		this,
