@@ -8,7 +8,10 @@ import { PACKAGE_ROOT } from '../harness/packageTypes';
 const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8'));
 
 function scan(dir: string, mode: 'sources' | 'tarball') {
-	const out = execFileSync(process.execPath, [join(__dirname, 'scan.mjs'), dir, mode], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+	// Jest sets NODE_ENV=test, which makes eslint-plugin-n8n-nodes-base treat every file as its
+	// own test fixture ("Test.node.ts", a trigger): the scanner must run as it does for n8n.
+	const env = { ...process.env, NODE_ENV: 'production' };
+	const out = execFileSync(process.execPath, [join(__dirname, 'scan.mjs'), dir, mode], { cwd: PACKAGE_ROOT, encoding: 'utf8', env });
 	return JSON.parse(out) as { passed: boolean; message?: string; details?: string };
 }
 
