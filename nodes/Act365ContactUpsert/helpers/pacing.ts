@@ -6,9 +6,6 @@ import { ACT365_CREDENTIAL } from '../transport';
 /** The limit Act! announced in X-RateLimit-Limit, per credential (documented as calls per minute). */
 const announcedLimits = new Map<string, number>();
 const ANNOUNCED_WINDOW_MS = 60 * 1000;
-/** Parallel-call cap last set by an upsert, per credential: a Get beside it must not lower it. */
-const parallelCaps = new Map<string, number>();
-const DEFAULT_PARALLEL_CALLS = 3;
 
 export interface Act365Pacing {
 	pacer: Pacer;
@@ -24,8 +21,7 @@ export interface Act365Pacing {
 export async function act365Pacing(ctx: IExecuteFunctions | ILoadOptionsFunctions, parallelCalls?: number): Promise<Act365Pacing> {
 	const credentials = await ctx.getCredentials(ACT365_CREDENTIAL);
 	const key = `act365|${ctx.getNode().credentials?.[ACT365_CREDENTIAL]?.id ?? 'default'}`;
-	if (parallelCalls !== undefined) parallelCaps.set(key, parallelCalls);
-	const concurrency = parallelCaps.get(key) ?? DEFAULT_PARALLEL_CALLS;
+	const concurrency = parallelCalls;
 	const ownLimit = Number(credentials.rateLimitCalls ?? 0);
 	const ownWindowMs = Math.max(1, Number(credentials.rateLimitWindowSeconds ?? 60)) * 1000;
 	const announced = announcedLimits.get(key);

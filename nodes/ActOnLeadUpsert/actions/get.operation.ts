@@ -3,7 +3,6 @@ import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeExecu
 import { inspectHttpError, LeadInputError } from '../../shared/engine/errors';
 import { executePerItem } from '../../shared/engine/LeadUpsertEngine';
 import { isValidEmail } from '../../shared/engine/values';
-import { DEFAULT_PARALLEL_CALLS } from '../helpers/account';
 import { describeCallError } from '../helpers/errors';
 import { actOnRedactor } from '../helpers/redaction';
 import { accountPacer, actOnApiRequest } from '../transport';
@@ -13,7 +12,7 @@ type LookupAnswer = IDataObject & { id?: string; contact_id?: string };
 export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const listId = String(this.getNodeParameter('list', 0, '', { extractValue: true }) ?? '').trim();
 	// Look-ups run one at a time; the pacer's parallel-call cap stays what upserts share.
-	const pacer = await accountPacer(this, DEFAULT_PARALLEL_CALLS);
+	const pacer = await accountPacer(this);
 	return await executePerItem(
 		this,
 		await actOnRedactor(this),

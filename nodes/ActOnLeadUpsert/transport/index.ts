@@ -35,7 +35,7 @@ export async function actOnApiRequest<T = IDataObject>(
  * The account's pacer: Act-On allows a few calls per second per account, so every execution
  * and editor look-up with the same user shares one.
  */
-export async function accountPacer(ctx: IExecuteFunctions | ILoadOptionsFunctions, concurrency: number): Promise<Pacer> {
+export async function accountPacer(ctx: IExecuteFunctions | ILoadOptionsFunctions, concurrency?: number): Promise<Pacer> {
 	const credentials = await ctx.getCredentials(ACTON_CREDENTIAL);
 	return getPacer({ key: accountKey(credentials), limit: callsPerSecond(credentials), windowMs: 1000, concurrency });
 }

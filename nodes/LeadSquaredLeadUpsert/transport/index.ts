@@ -40,7 +40,7 @@ const RATE_LIMIT_EXCEPTION = 'MXAPIRateLimitExceededException';
 const TRANSIENT_STATUSES = new Set([408, 502, 503, 504]);
 
 export interface ClientOptions {
-	/** Calls in flight at once per quota, across executions. */
+	/** Calls in flight at once per quota, across executions; omitted keeps the current cap. */
 	concurrency?: number;
 	timeout?: number;
 }
@@ -195,7 +195,7 @@ export async function leadSquaredClient(ctx: Context, options: ClientOptions = {
 	}
 	const limits = planLimits(credentials);
 	const id = credentialId(ctx);
-	const concurrency = options.concurrency ?? 3;
+	const { concurrency } = options;
 	const pacers = {
 		single: getPacer({ key: `lsq|${id}|single`, limit: limits.callsPerWindow, windowMs: limits.windowMs, concurrency }),
 		bulk: getPacer({ key: `lsq|${id}|bulk`, limit: limits.bulkCallsPerWindow, windowMs: limits.windowMs, concurrency }),

@@ -78,17 +78,23 @@ export class Pacer {
 // One pacer per quota for the whole process: parallel executions share the CRM's limit.
 const pacers = new Map<string, Pacer>();
 
+/** Parallel calls per quota until an upsert sets its own "Max Parallel Calls". */
+export const DEFAULT_CONCURRENCY = 3;
+
+/**
+ * The quota's pacer. Limits follow the credential (the user may have changed the plan since
+ * the last run); the parallel-call cap changes only when the caller sets one, so a Get or a
+ * field picker running beside an upsert does not reset the upsert's cap.
+ */
 export function getPacer(settings: PacingSettings): Pacer {
-	const concurrency = settings.concurrency ?? 1;
 	let pacer = pacers.get(settings.key);
 	if (!pacer) {
-		pacer = new Pacer(settings.limit, settings.windowMs, concurrency);
+		pacer = new Pacer(settings.limit, settings.windowMs, settings.concurrency ?? DEFAULT_CONCURRENCY);
 		pacers.set(settings.key, pacer);
-	} else {
-		// The user may have changed the plan limit on the credential since the last run.
-		pacer.limit = settings.limit;
-		pacer.windowMs = settings.windowMs;
-		pacer.concurrency = concurrency;
+		return pacer;
 	}
+	pacer.limit = settings.limit;
+	pacer.windowMs = settings.windowMs;
+	if (settings.concurrency !== undefined) pacer.concurrency = settings.concurrency;
 	return pacer;
 }

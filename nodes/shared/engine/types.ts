@@ -53,7 +53,7 @@ export interface PacingSettings {
 	/** At most `limit` calls in any `windowMs`. */
 	limit: number;
 	windowMs: number;
-	/** Calls in flight at once. */
+	/** Calls in flight at once; omitted keeps the quota's current cap. */
 	concurrency?: number;
 }
 
