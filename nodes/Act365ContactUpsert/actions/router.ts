@@ -1,13 +1,16 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { routeOperation } from '../../shared/engine/router';
+import { describeCallError } from '../helpers/errors';
+import { act365Redactor } from '../helpers/redaction';
+import { act365Surface } from '../transport';
 import { get } from './get.operation';
 import { upsert } from './upsert.operation';
 
-const operations = { upsert, get };
-
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
-	const run = operations[operation];
-	if (!run) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
-	return await run.call(this);
+	return await routeOperation(this, {
+		operations: { get, upsert },
+		redactor: act365Redactor,
+		describeCallError: async (ctx) => describeCallError(await act365Surface(ctx)),
+	});
 }

@@ -1,22 +1,15 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { failEveryItem } from '../../shared/engine/LeadUpsertEngine';
-import { Redactor } from '../../shared/engine/redact';
+import { routeOperation } from '../../shared/engine/router';
 import { describeCallError } from '../helpers/errors';
 import { zohoRedactor } from '../helpers/redaction';
 import { get } from './get.operation';
 import { upsert } from './upsert.operation';
 
-const operations = { upsert, get };
-
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
-	const run = operations[operation];
-	if (!run) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
-	try {
-		return await run.call(this);
-	} catch (error) {
-		const redactor = await zohoRedactor(this).catch(() => new Redactor());
-		return await failEveryItem(this, error, redactor, describeCallError);
-	}
+	return await routeOperation(this, {
+		operations: { get, upsert },
+		redactor: zohoRedactor,
+		describeCallError: async () => describeCallError,
+	});
 }

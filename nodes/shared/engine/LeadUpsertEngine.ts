@@ -88,6 +88,9 @@ export type ItemResult = { json: IDataObject; failure?: undefined } | { failure:
  * `input`. Failures become error items (n8n routes them to the error output when the node is
  * set to), or stop the node with the first one, saying how many items were written.
  */
+/** Errors buildOutput stopped the node with: already in their final words, never rewrapped. */
+const stopErrors = new WeakSet<Error>();
+
 export function buildOutput(ctx: IExecuteFunctions, results: ItemResult[], redactor: Redactor): INodeExecutionData[] {
 	const items = ctx.getInputData();
 	const output: INodeExecutionData[] = [];
@@ -130,6 +133,7 @@ export function buildOutput(ctx: IExecuteFunctions, results: ItemResult[], redac
 				.filter(Boolean)
 				.join(' ');
 		}
+		stopErrors.add(firstError);
 		throw firstError;
 	}
 	return output;
@@ -146,6 +150,7 @@ export async function failEveryItem(
 	redactor: Redactor,
 	describeCallError?: (error: unknown) => LeadFailure,
 ): Promise<INodeExecutionData[][]> {
+	if (error instanceof Error && stopErrors.has(error)) throw error;
 	const failure = redactor.value(toFailure(error, { describeCallError }));
 	if (!ctx.continueOnFail()) throw toNodeError(ctx, failure, 0);
 	return [buildOutput(ctx, ctx.getInputData().map(() => ({ failure })), redactor)];
