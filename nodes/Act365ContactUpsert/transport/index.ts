@@ -2,6 +2,7 @@ import { NodeApiError, type IDataObject, type IExecuteFunctions, type IHttpReque
 
 import { authMode, type Act365AuthMode } from '../../../credentials/Act365LeadUpsertApi.credentials';
 import type { Pacer } from '../../shared/engine/pacing';
+import { crmRequest, lowerCaseHeaders, type CrmResponse } from '../../shared/engine/transport';
 
 export const ACT365_CREDENTIAL = 'act365LeadUpsertApi';
 
@@ -30,11 +31,7 @@ export function encodeQueryValue(value: string): string {
 	return encodeURIComponent(value).replace(/'/g, '%27');
 }
 
-export interface Act365Response<T> {
-	statusCode: number;
-	body: T;
-	headers: Record<string, string>;
-}
+export type Act365Response<T> = CrmResponse<T>;
 
 export interface Act365RequestOptions {
 	body?: IDataObject;
@@ -59,18 +56,10 @@ export async function act365ApiRequest<T = IDataObject>(
 	const call = async () => {
 		options.beforeSend?.();
 		try {
-			const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, ACT365_CREDENTIAL, {
-				method,
-				url: options.query ? `${path}?${options.query}` : path,
-				body: options.body,
-				json: true,
-				returnFullResponse: true,
-				timeout: options.timeout ?? 30000,
-			})) as { statusCode: number; body: T | string; headers?: Record<string, unknown> };
-			const headers = lowerCaseHeaders(response.headers);
-			options.onHeaders?.(headers);
-			const body = (response.body === '' || response.body === undefined ? {} : response.body) as T;
-			return { statusCode: response.statusCode, body, headers };
+			const url = options.query ? `${path}?${options.query}` : path;
+			const response = await crmRequest<T>(ctx, ACT365_CREDENTIAL, method, url, { body: options.body, timeout: options.timeout });
+			options.onHeaders?.(response.headers);
+			return response;
 		} catch (error) {
 			const response = (error as { cause?: { response?: { headers?: Record<string, unknown> } } }).cause?.response;
 			if (response?.headers) options.onHeaders?.(lowerCaseHeaders(response.headers));
@@ -79,10 +68,4 @@ export async function act365ApiRequest<T = IDataObject>(
 		}
 	};
 	return options.pacer ? await options.pacer.run(call) : await call();
-}
-
-function lowerCaseHeaders(raw: Record<string, unknown> | undefined): Record<string, string> {
-	const headers: Record<string, string> = {};
-	for (const [key, value] of Object.entries(raw ?? {})) headers[key.toLowerCase()] = String(value);
-	return headers;
 }

@@ -1,12 +1,8 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { getPacer, type Pacer } from '../../shared/engine/pacing';
+import { crmRequest, type CrmRequestOptions, type CrmResponse } from '../../shared/engine/transport';
 import { accountKey, ACTON_CREDENTIAL, callsPerSecond } from '../helpers/account';
-
-export interface ActOnResponse<T> {
-	statusCode: number;
-	body: T;
-}
 
 /**
  * One authenticated call. The credential supplies the host and the Bearer token, and refreshes
@@ -16,19 +12,9 @@ export async function actOnApiRequest<T = IDataObject>(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 	method: IHttpRequestMethods,
 	path: string,
-	options: { body?: IDataObject; qs?: IDataObject; timeout?: number } = {},
-): Promise<ActOnResponse<T>> {
-	const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, ACTON_CREDENTIAL, {
-		method,
-		url: path,
-		body: options.body,
-		qs: options.qs,
-		json: true,
-		returnFullResponse: true,
-		timeout: options.timeout ?? 30000,
-	})) as { statusCode: number; body: T | string };
-	const body = (response.body === '' || response.body === undefined ? {} : response.body) as T;
-	return { statusCode: response.statusCode, body };
+	options: CrmRequestOptions = {},
+): Promise<CrmResponse<T>> {
+	return await crmRequest<T>(ctx, ACTON_CREDENTIAL, method, path, options);
 }
 
 /**

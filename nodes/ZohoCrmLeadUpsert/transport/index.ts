@@ -1,11 +1,8 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
 
-export const ZOHO_CREDENTIAL = 'zohoCrmLeadUpsertApi';
+import { crmRequest, type CrmRequestOptions, type CrmResponse } from '../../shared/engine/transport';
 
-export interface ZohoResponse<T> {
-	statusCode: number;
-	body: T;
-}
+export const ZOHO_CREDENTIAL = 'zohoCrmLeadUpsertApi';
 
 /**
  * One authenticated call. The base URL is the api_domain Zoho gave with the token (set by the
@@ -15,18 +12,7 @@ export async function zohoApiRequest<T = IDataObject>(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 	method: IHttpRequestMethods,
 	path: string,
-	options: { body?: IDataObject; qs?: IDataObject; timeout?: number } = {},
-): Promise<ZohoResponse<T>> {
-	const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, ZOHO_CREDENTIAL, {
-		method,
-		url: path,
-		body: options.body,
-		qs: options.qs,
-		json: true,
-		returnFullResponse: true,
-		timeout: options.timeout ?? 30000,
-	})) as { statusCode: number; body: T | string };
-	// Zoho answers "nothing found" with 204 and an empty body.
-	const body = (response.body === '' || response.body === undefined ? {} : response.body) as T;
-	return { statusCode: response.statusCode, body };
+	options: CrmRequestOptions = {},
+): Promise<CrmResponse<T>> {
+	return await crmRequest<T>(ctx, ZOHO_CREDENTIAL, method, path, options);
 }

@@ -7,6 +7,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { describeCredentialProblem } from './credentialErrors';
 import { FatalCallError, findCause, inspectHttpError, LeadInputError, PartialBatchError } from './errors';
 import type { Pacer } from './pacing';
 import type { Redactor } from './redact';
@@ -282,6 +283,8 @@ async function keepUnapplied<Payload>(pending: Array<Group<Payload>>, run: LeadU
 }
 
 function toFailure(error: unknown, run: Pick<LeadUpsertRun<unknown>, 'describeCallError'>): LeadFailure {
+	const credentialProblem = describeCredentialProblem(error);
+	if (credentialProblem) return credentialProblem;
 	const input = findCause(error, LeadInputError);
 	if (input) return input.toFailure();
 	const fatal = findCause(error, FatalCallError);

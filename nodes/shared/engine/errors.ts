@@ -1,3 +1,4 @@
+import { lowerCaseHeaders } from './transport';
 import type { LeadFailure, RecordOutcome } from './types';
 
 /** Bad input on one item: names the field and the fix. The other items still go through. */
@@ -84,9 +85,7 @@ export function inspectHttpError(error: unknown): HttpErrorInfo {
 	const candidates = [outer?.cause, outer, outer?.cause?.cause].filter(Boolean);
 	const withResponse = candidates.find((candidate) => candidate.response);
 	const response = withResponse?.response;
-	const rawHeaders = (response?.headers ?? {}) as Record<string, unknown>;
-	const headers: Record<string, string> = {};
-	for (const [key, value] of Object.entries(rawHeaders)) headers[key.toLowerCase()] = String(value);
+	const headers = lowerCaseHeaders(response?.headers);
 	const statusFromCode = Number(outer?.httpCode);
 	const networkCode = candidates
 		.map((candidate) => candidate.code)
