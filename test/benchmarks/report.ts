@@ -39,7 +39,7 @@ function row(run: RunResult): string[] {
 	const written = run.failed > 0 ? `${count(run.written)} (**${count(run.failed)} lost**)` : count(run.written);
 	return [
 		run.title,
-		VARIANT_LABELS[run.variant],
+		run.flow,
 		count(run.leads),
 		written,
 		byCount(run.calls),
@@ -85,7 +85,12 @@ function ordered(scenarios: Scenario[], runs: RunResult[]): RunResult[] {
 	return scenarios.flatMap((scenario) =>
 		runs
 			.filter((run) => run.crm === scenario.crm)
-			.sort((a, b) => variantOrder.indexOf(a.variant) - variantOrder.indexOf(b.variant) || a.leads - b.leads),
+			.sort(
+				(a, b) =>
+					variantOrder.indexOf(a.variant) - variantOrder.indexOf(b.variant) ||
+					(a.work ?? '').localeCompare(b.work ?? '') ||
+					a.leads - b.leads,
+			),
 	);
 }
 
@@ -115,8 +120,12 @@ export function renderConsole({ meta, scenarios, limited, targets }: ReportInput
 export function renderMarkdown({ meta, scenarios, limited, targets }: ReportInput): string {
 	const runs = ordered(scenarios, limited);
 	const sections = scenarios.map((scenario) => {
-		const floors = [...new Set(runs.filter((run) => run.crm === scenario.crm).map((run) => run.leads))]
-			.map((leads) => `  - ${count(leads)} leads: ${runs.find((run) => run.crm === scenario.crm && run.leads === leads)!.floorFormula}`)
+		const distinct = new Map(runs.filter((run) => run.crm === scenario.crm).map((run) => [run.floorFormula, run]));
+		const floors = [...distinct.values()]
+			.map((run) => {
+				const work = run.work ? `, ${scenario.workLabels?.[run.work] ?? run.work}` : '';
+				return `  - ${count(run.leads)} leads${work}: ${run.floorFormula}`;
+			})
 			.join('\n');
 		const variants = (Object.keys(scenario.variantsText) as Variant[])
 			.map((variant) => `  - **${VARIANT_LABELS[variant]}**: ${scenario.variantsText[variant]}`)
@@ -164,6 +173,7 @@ ${sections.join('\n\n')}
 interface Bar {
 	group: string;
 	variant: Variant;
+	flow: string;
 	value: number;
 	label: string;
 }
@@ -199,7 +209,7 @@ function panel(title: string, bars: Bar[], groups: string[], x: number, y: numbe
 			const top = scale(bar.value);
 			const left = start + i * barWidth;
 			parts.push(
-				`<rect x="${left + 2}" y="${top}" width="${barWidth - 4}" height="${Math.max(1, plotBottom - top)}" fill="${COLORS[bar.variant]}"><title>${escape(`${group} · ${VARIANT_LABELS[bar.variant]}: ${bar.label}`)}</title></rect>`,
+				`<rect x="${left + 2}" y="${top}" width="${barWidth - 4}" height="${Math.max(1, plotBottom - top)}" fill="${COLORS[bar.variant]}"><title>${escape(`${group} · ${bar.flow}: ${bar.label.replace('\n', ', ')}`)}</title></rect>`,
 			);
 			bar.label.split('\n').forEach((line, l) => {
 				parts.push(`<text x="${left + barWidth / 2}" y="${top - 6 - 12 * (bar.label.split('\n').length - 1 - l)}" text-anchor="middle" font-size="10">${escape(line)}</text>`);
@@ -216,8 +226,16 @@ export function renderChart({ meta, scenarios, limited }: Omit<ReportInput, 'tar
 	const runs = ordered(scenarios, limited).filter((run) => run.leads === 1000);
 	const groups = scenarios.map((scenario) => scenario.title);
 	const lost = (run: RunResult) => (run.failed > 0 ? `\n${count(run.failed)} lost` : '');
-	const ratioBars = runs.map((run) => ({ group: run.title, variant: run.variant, value: ratio(run), label: `${ratio(run).toFixed(ratio(run) < 10 ? 2 : 0)}×${lost(run)}` }));
-	const callBars = runs.map((run) => ({ group: run.title, variant: run.variant, value: callsPerLead(run), label: callsPerLead(run).toFixed(callsPerLead(run) < 0.1 ? 3 : 2) }));
+	const workOf = (run: RunResult) => (run.work ? `\n${scenarios.find((scenario) => scenario.crm === run.crm)?.workLabels?.[run.work] ?? run.work}` : '');
+	const bar = (run: RunResult, value: number, label: string): Bar => ({
+		group: run.title,
+		variant: run.variant,
+		flow: run.flow,
+		value,
+		label: `${label}${workOf(run)}`,
+	});
+	const ratioBars = runs.map((run) => bar(run, ratio(run), `${ratio(run).toFixed(ratio(run) < 10 ? 2 : 0)}×${lost(run)}`));
+	const callBars = runs.map((run) => bar(run, callsPerLead(run), callsPerLead(run).toFixed(callsPerLead(run) < 0.1 ? 3 : 2)));
 	const width = 980;
 	const legend = (Object.keys(COLORS) as Variant[])
 		.map((variant, i) => `<rect x="${40 + i * 230}" y="${598}" width="14" height="14" fill="${COLORS[variant]}"/><text x="${60 + i * 230}" y="${610}" font-size="12">${escape(VARIANT_LABELS[variant])}</text>`)

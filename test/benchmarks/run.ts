@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Sandbox } from '../../sandbox/framework';
 import { machine, renderChart, renderConsole, renderMarkdown } from './report';
 import { SCENARIOS } from './scenarios';
-import type { ChildReport, Job, Mode, Plan, RunResult, Scenario, TargetCheck } from './types';
+import { VARIANT_LABELS, type ChildReport, type Job, type Mode, type Plan, type RunResult, type Scenario, type TargetCheck } from './types';
 
 const ROOT = join(__dirname, '..', '..');
 const OUTPUT = join(ROOT, 'docs', 'benchmarks');
@@ -80,16 +80,27 @@ let sharedEmulators = false;
 async function measure(scenario: Scenario, sandbox: Sandbox, plan: Plan, mode: Mode): Promise<RunResult> {
 	const latencyMs = mode === 'limited' ? LATENCY_MS : 0;
 	scenario.configure(sandbox, mode, latencyMs);
-	const job: Job = { crm: scenario.crm, variant: plan.variant, leads: plan.leads, mode, url: scenario.apiUrl(sandbox), adminUrl: sandbox.baseUrl };
+	const job: Job = {
+		crm: scenario.crm,
+		variant: plan.variant,
+		work: plan.work,
+		leads: plan.leads,
+		mode,
+		url: scenario.apiUrl(sandbox),
+		adminUrl: sandbox.baseUrl,
+	};
 	const emulatorCpuStart = process.cpuUsage();
 	const { report, measured } = await runChild(job, sandbox);
 	const emulatorCpu = process.cpuUsage(emulatorCpuStart);
-	const floor = scenario.floor(plan.leads, latencyMs);
+	const floor = scenario.floor(plan.leads, latencyMs, plan.work);
+	const workLabel = plan.work ? scenario.workLabels?.[plan.work] : undefined;
 	const result: RunResult = {
 		...report,
 		crm: scenario.crm,
 		title: scenario.title,
 		variant: plan.variant,
+		work: plan.work,
+		flow: workLabel ? `${VARIANT_LABELS[plan.variant]} (${workLabel})` : VARIANT_LABELS[plan.variant],
 		leads: plan.leads,
 		mode,
 		latencyMs,
@@ -104,7 +115,7 @@ async function measure(scenario: Scenario, sandbox: Sandbox, plan: Plan, mode: M
 	};
 	const lost = result.failed > 0 ? `, ${result.failed} lost` : '';
 	console.log(
-		`  ${scenario.title} · ${plan.variant} · ${plan.leads} leads · ${mode}: ${(result.wallMs / 1000).toFixed(2)} s, ` +
+		`  ${scenario.title} · ${result.flow} · ${plan.leads} leads · ${mode}: ${(result.wallMs / 1000).toFixed(2)} s, ` +
 			`${result.totalCalls} calls, ${result.written} written${lost}`,
 	);
 	return result;
@@ -119,7 +130,7 @@ async function lane(scenario: Scenario, sandbox: Sandbox, plans: Plan[], mode: M
 function commonTargets(limited: RunResult[]): TargetCheck[] {
 	const checks: TargetCheck[] = [];
 	for (const run of limited.filter((candidate) => candidate.variant === 'node')) {
-		const label = `${run.leads.toLocaleString('en')} leads`;
+		const label = `${run.flow}, ${run.leads.toLocaleString('en')} leads`;
 		if (run.leads >= 10_000) {
 			const above = run.peakRssMb - run.idleRssMb;
 			checks.push({
@@ -177,12 +188,12 @@ async function main(): Promise<void> {
 		console.log(`CPU runs, one at a time (${CPU_LEADS} leads, latency 0, limits lifted):`);
 		const cpu: RunResult[] = [];
 		for (const scenario of scenarios) {
-			const variants = [...new Set(scenario.plans.map((plan) => plan.variant))];
-			const plans = variants.map((variant) => ({ variant, leads: CPU_LEADS }));
+			const flows = new Map(scenario.plans.map((plan) => [`${plan.variant}|${plan.work ?? ''}`, plan]));
+			const plans = [...flows.values()].map((plan) => ({ ...plan, leads: CPU_LEADS }));
 			cpu.push(...(await lane(scenario, sandboxes.get(scenario.crm)!, plans, 'cpu')));
 		}
 		for (const run of limited) {
-			const match = cpu.find((candidate) => candidate.crm === run.crm && candidate.variant === run.variant);
+			const match = cpu.find((candidate) => candidate.crm === run.crm && candidate.flow === run.flow);
 			if (match) run.cpuPer1000Ms = ((match.cpuUserMs + match.cpuSystemMs) * 1000) / match.leads;
 		}
 

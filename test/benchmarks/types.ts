@@ -18,6 +18,8 @@ export type Mode = 'limited' | 'cpu';
 export interface Job {
 	crm: string;
 	variant: Variant;
+	/** Which work, for a CRM with more than one (LeadSquared: lead only, or lead + activity). */
+	work?: string;
 	leads: number;
 	mode: Mode;
 	/** Where the client sends its calls (a CRM's API base). */
@@ -59,6 +61,7 @@ export interface Floor {
 export interface Plan {
 	variant: Variant;
 	leads: number;
+	work?: string;
 }
 
 /**
@@ -75,6 +78,8 @@ export interface Scenario {
 	sizesText: string;
 	/** What each variant does for this CRM, in words. */
 	variantsText: Record<Variant, string>;
+	/** Names of the kinds of work, when there is more than one; shown next to the flow. */
+	workLabels?: Record<string, string>;
 	plans: Plan[];
 	/** Endpoints counted as token calls. */
 	tokenEndpoints: string[];
@@ -83,7 +88,7 @@ export interface Scenario {
 	apiUrl(sandbox: Sandbox): string;
 	/** Switches the limits and latency on (`limited`) or off (`cpu`); called after `reset()`. */
 	configure(sandbox: Sandbox, mode: Mode, latencyMs: number): void;
-	floor(leads: number, latencyMs: number): Floor;
+	floor(leads: number, latencyMs: number, work?: string): Floor;
 	/**
 	 * Sends the leads. Work after `endMeasurement()` (a follow-up execution whose token calls
 	 * are counted, say) stays out of the wall-time, CPU and memory figures.
@@ -98,6 +103,9 @@ export interface RunResult extends ChildReport {
 	crm: string;
 	title: string;
 	variant: Variant;
+	work?: string;
+	/** The flow's name in tables: the variant, and the work when the CRM has more than one. */
+	flow: string;
 	leads: number;
 	mode: Mode;
 	latencyMs: number;
