@@ -160,6 +160,8 @@ export function n8nEnv(home: string, options: N8nEnvOptions = {}): NodeJS.Proces
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+		// As in n8n's own container image: error answers carry no stack traces.
+		NODE_ENV: 'production',
 	};
 }
 

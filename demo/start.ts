@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { startSandboxes, type RunningSandboxes } from '../sandbox';
 import { demoCredentials } from './credentials';
 import { DEMO_HOME, DEMO_OWNER, ensureRuntime, linkPackage, n8nCli, REPO_ROOT, setupOwner, startN8n, type N8nHandle } from './runtime';
-import { importTemplates } from './templates';
+import { importTemplates, waitForWebhooks } from './templates';
 
 const PORT = Number(process.env.DEMO_N8N_PORT ?? 5678);
 
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
 		step('Starting n8n');
 		n8n = await startN8n({ home: DEMO_HOME, port: PORT });
 		await setupOwner(n8n.url, DEMO_OWNER);
+		await waitForWebhooks(n8n.url, templates);
 
 		console.log(`\nReady in ${((Date.now() - started) / 1000).toFixed(0)} s.\n`);
 		console.log(`n8n editor   ${n8n.url}`);
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
 		console.log(`workflows    ${templates.length} imported${templates.length === 0 ? ' (templates/ is empty)' : ''}`);
 		for (const template of templates) {
 			for (const webhook of template.webhooks) {
-				console.log(`  ${template.name}: ${webhook.method} ${n8n.url}/webhook/${webhook.path}`);
+				console.log(`  ${template.name}: ${webhook.method} ${n8n.url}/${webhook.base}/${webhook.path}`);
 			}
 		}
 		console.log('CRM sandboxes');

@@ -12,6 +12,8 @@ export const TEMPLATES_DIR = path.join(REPO_ROOT, 'templates');
 export interface Webhook {
 	method: string;
 	path: string;
+	/** URL prefix n8n serves it under: `webhook` for a Webhook node, `form` for a Form Trigger. */
+	base: 'webhook' | 'form';
 }
 
 export interface TemplateWorkflow {
@@ -25,7 +27,7 @@ export interface TemplateWorkflow {
 interface WorkflowJson {
 	id?: string;
 	name?: string;
-	nodes?: Array<{ type: string; parameters?: { path?: string; httpMethod?: string } }>;
+	nodes?: Array<{ type: string; parameters?: { path?: string; httpMethod?: string; options?: { path?: string } } }>;
 }
 
 export function readTemplates(dir = TEMPLATES_DIR): TemplateWorkflow[] {
@@ -36,9 +38,16 @@ export function readTemplates(dir = TEMPLATES_DIR): TemplateWorkflow[] {
 		.sort()
 		.map((file) => {
 			const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson;
-			const webhooks = (workflow.nodes ?? [])
-				.filter((node) => node.type === 'n8n-nodes-base.webhook' && node.parameters?.path)
-				.map((node) => ({ method: node.parameters?.httpMethod ?? 'GET', path: String(node.parameters?.path) }));
+			const webhooks: Webhook[] = [];
+			for (const node of workflow.nodes ?? []) {
+				if (node.type === 'n8n-nodes-base.webhook' && node.parameters?.path) {
+					webhooks.push({ method: node.parameters.httpMethod ?? 'GET', path: node.parameters.path, base: 'webhook' });
+				}
+				// A form is opened with GET and submitted with POST on the same path.
+				if (node.type === 'n8n-nodes-base.formTrigger' && node.parameters?.options?.path) {
+					webhooks.push({ method: 'POST', path: node.parameters.options.path, base: 'form' });
+				}
+			}
 			return { file, id: workflow.id, name: workflow.name ?? file, webhooks };
 		});
 }
@@ -58,4 +67,32 @@ export async function importTemplates(home: string, dir = TEMPLATES_DIR): Promis
 		if (template.id && template.webhooks.length > 0) await n8nCli(home, ['publish:workflow', `--id=${template.id}`]);
 	}
 	return templates;
+}
+
+/** Whether n8n serves this production URL yet, asked without running the workflow. */
+async function isRegistered(url: string, webhook: Webhook): Promise<boolean> {
+	// A form page is fetched with GET, which only renders it.
+	if (webhook.base === 'form') {
+		const response = await fetch(`${url}/form/${webhook.path}`);
+		await response.arrayBuffer();
+		return response.ok;
+	}
+	// A registered path answers another method with "Did you mean to make a POST request?".
+	const response = await fetch(`${url}/webhook/${webhook.path}`, { method: webhook.method === 'PATCH' ? 'PUT' : 'PATCH' });
+	return /did you mean/i.test(await response.text());
+}
+
+/**
+ * n8n answers /healthz before it has registered the published workflows' webhooks, and a
+ * production URL called in between gets a 404.
+ */
+export async function waitForWebhooks(url: string, templates: TemplateWorkflow[], timeoutMs = 60_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (const webhook of templates.flatMap((template) => template.webhooks)) {
+		for (;;) {
+			if (await isRegistered(url, webhook)) break;
+			if (Date.now() > deadline) throw new Error(`n8n did not register ${webhook.method} /${webhook.base}/${webhook.path} within ${timeoutMs / 1000} s`);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	}
 }
