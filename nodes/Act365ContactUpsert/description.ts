@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { writeOptions } from '../shared/descriptions';
+
 export const properties: INodeProperties[] = [
 	{
 		displayName: 'Operation',
@@ -53,70 +55,37 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { operation: ['upsert'] } },
-		options: [
-			{
-				displayName: 'Batch Size',
-				name: 'batchSize',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 500 },
-				default: 50,
-				description: 'Contacts looked up together; the look-up is split into as few calls as the URL length allows',
-			},
-			{
-				displayName: 'Clear Empty Fields',
-				name: 'clearEmptyFields',
-				type: 'boolean',
-				default: false,
-				description: 'Whether empty values clear the field in Act!. Off: empty values are left out, so a blank form field never wipes data.',
-			},
-			{
-				displayName: 'If Several Contacts Match',
-				name: 'multipleMatches',
-				type: 'options',
-				options: [
-					{
-						name: 'Update the First (Oldest)',
-						value: 'updateFirst',
-						description: 'Update the contact created first; the output lists every matching ID',
-					},
-					{ name: 'Update All', value: 'updateAll', description: 'Update every matching contact' },
-					{ name: 'Error', value: 'error', description: 'Fail the item, naming the matching IDs' },
-				],
-				default: 'updateFirst',
-				description: 'Act! allows duplicate contacts: what to do when more than one has the match value',
-			},
-			{
-				displayName: 'Ignore Unknown Input Fields',
-				name: 'ignoreUnknownFields',
-				type: 'boolean',
-				default: false,
-				description: 'Whether "Map Automatically" skips input fields the contact does not have, instead of failing the item',
-			},
-			{
-				displayName: 'Max Parallel Calls',
-				name: 'maxParallelCalls',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 10 },
-				default: 3,
-				description: 'Calls in flight at once for this credential, across executions',
-			},
-			{
-				displayName: 'Max Retries',
-				name: 'maxRetries',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
-				default: 5,
-				description: 'How often a failed call (rate limit, server error, timeout) is repeated, with growing pauses',
-			},
-			{
-				displayName: 'Timeout (Ms)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1000 },
-				default: 30000,
-				description: 'How long to wait for each answer from Act!',
-			},
-		],
+		options: writeOptions({
+			crm: 'Act!',
+			target: 'the contact',
+			parallelCallsHint: 'A rate limit set in the credential applies as well',
+			extra: [
+				{
+					displayName: 'Batch Size',
+					name: 'batchSize',
+					type: 'number',
+					typeOptions: { minValue: 1, maxValue: 500 },
+					default: 50,
+					description: 'Contacts looked up together; the look-up is split into as few calls as the URL length allows',
+				},
+				{
+					displayName: 'If Several Contacts Match',
+					name: 'multipleMatches',
+					type: 'options',
+					options: [
+						{
+							name: 'Update the First (Oldest)',
+							value: 'updateFirst',
+							description: 'Update the contact created first; the output lists every matching ID',
+						},
+						{ name: 'Update All', value: 'updateAll', description: 'Update every matching contact' },
+						{ name: 'Error', value: 'error', description: 'Fail the item, naming the matching IDs' },
+					],
+					default: 'updateFirst',
+					description: 'Act! allows duplicate contacts: what to do when more than one has the match value',
+				},
+			],
+		}),
 	},
 	{
 		displayName: 'Search By',

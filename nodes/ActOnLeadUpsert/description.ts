@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { writeOptions } from '../shared/descriptions';
+
 export const properties: INodeProperties[] = [
 	{
 		displayName: 'Operation',
@@ -83,46 +85,12 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { operation: ['upsert'] } },
-		options: [
-			{
-				displayName: 'Clear Empty Fields',
-				name: 'clearEmptyFields',
-				type: 'boolean',
-				default: false,
-				description: 'Whether empty values clear the column in Act-On. Off: empty values are left out, so a blank form field never wipes data.',
-			},
-			{
-				displayName: 'Ignore Unknown Input Fields',
-				name: 'ignoreUnknownFields',
-				type: 'boolean',
-				default: false,
-				description: 'Whether "Map Automatically" skips input fields the list has no column for, instead of failing the item',
-			},
-			{
-				displayName: 'Max Parallel Calls',
-				name: 'maxParallelCalls',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 10 },
-				default: 5,
-				description: 'Calls in flight at once for this Act-On user, across executions (the per-second limit set in the credential applies as well)',
-			},
-			{
-				displayName: 'Max Retries',
-				name: 'maxRetries',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
-				default: 5,
-				description: 'How often a failed call (rate limit, server error, timeout) is repeated, with growing pauses',
-			},
-			{
-				displayName: 'Timeout (Ms)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1000 },
-				default: 30000,
-				description: 'How long to wait for each answer from Act-On',
-			},
-		],
+		options: writeOptions({
+			crm: 'Act-On',
+			fieldWord: 'column',
+			target: 'the list',
+			parallelCallsHint: 'The per-second limit set in the credential applies as well',
+		}),
 	},
 	{
 		displayName: 'Email',

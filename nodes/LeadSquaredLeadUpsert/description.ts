@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { writeOptions } from '../shared/descriptions';
+
 const WRITE_OPERATIONS = ['upsert', 'upsertWithActivity'];
 
 export const properties: INodeProperties[] = [
@@ -108,79 +110,46 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { operation: WRITE_OPERATIONS } },
-		options: [
-			{
-				displayName: 'API to Use',
-				name: 'apiMode',
-				type: 'options',
-				options: [
-					{
-						name: 'Automatic',
-						value: 'auto',
-						description: 'The bulk API when it finishes sooner under the credential\'s two limits, else one call per lead',
-					},
-					{ name: 'Bulk', value: 'bulk', description: 'Up to 25 leads per call, on the bulk quota' },
-					{ name: 'One Lead per Call', value: 'single', description: 'Lead.CreateOrUpdate for each lead, on the ordinary quota' },
-				],
-				default: 'auto',
-				displayOptions: { show: { '/operation': ['upsert'] } },
-			},
-			{
-				displayName: 'Batch Size',
-				name: 'batchSize',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 25 },
-				default: 25,
-				description: 'Leads per bulk call (LeadSquared accepts at most 25)',
-				displayOptions: { show: { '/operation': ['upsert'] } },
-			},
-			{
-				displayName: 'Clear Empty Fields',
-				name: 'clearEmptyFields',
-				type: 'boolean',
-				default: false,
-				description: 'Whether empty values clear the field in LeadSquared. Off: empty values are left out, so a blank form field never wipes data.',
-			},
-			{
-				displayName: 'Ignore Unknown Input Fields',
-				name: 'ignoreUnknownFields',
-				type: 'boolean',
-				default: false,
-				description: 'Whether "Map Automatically" skips input fields LeadSquared does not have, instead of failing the item',
-			},
-			{
-				displayName: 'Max Parallel Calls',
-				name: 'maxParallelCalls',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 10 },
-				default: 3,
-				description: 'Calls in flight at once for this credential, across executions; the plan\'s rate limit is kept either way',
-			},
-			{
-				displayName: 'Max Retries',
-				name: 'maxRetries',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
-				default: 5,
-				description: 'How often a failed call (rate limit, server error, timeout) is repeated, with growing pauses',
-			},
-			{
-				displayName: 'Skip Drop-Down Validation',
-				name: 'skipDropDownValidation',
-				type: 'boolean',
-				default: false,
-				description: 'Whether activity drop-down fields accept values outside their option list (LeadSquared\'s ValidateDropDownOptions)',
-				displayOptions: { show: { '/operation': ['upsertWithActivity'] } },
-			},
-			{
-				displayName: 'Timeout (Ms)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1000 },
-				default: 30000,
-				description: 'How long to wait for each answer from LeadSquared',
-			},
-		],
+		options: writeOptions({
+			crm: 'LeadSquared',
+			target: 'LeadSquared',
+			parallelCallsHint: "The plan's rate limit is kept either way",
+			extra: [
+				{
+					displayName: 'API to Use',
+					name: 'apiMode',
+					type: 'options',
+					options: [
+						{
+							name: 'Automatic',
+							value: 'auto',
+							description: 'The bulk API when it finishes sooner under the credential\'s two limits, else one call per lead',
+						},
+						{ name: 'Bulk', value: 'bulk', description: 'Up to 25 leads per call, on the bulk quota' },
+						{ name: 'One Lead per Call', value: 'single', description: 'Lead.CreateOrUpdate for each lead, on the ordinary quota' },
+					],
+					default: 'auto',
+					displayOptions: { show: { '/operation': ['upsert'] } },
+				},
+				{
+					displayName: 'Batch Size',
+					name: 'batchSize',
+					type: 'number',
+					typeOptions: { minValue: 1, maxValue: 25 },
+					default: 25,
+					description: 'Leads per bulk call (LeadSquared accepts at most 25)',
+					displayOptions: { show: { '/operation': ['upsert'] } },
+				},
+				{
+					displayName: 'Skip Drop-Down Validation',
+					name: 'skipDropDownValidation',
+					type: 'boolean',
+					default: false,
+					description: 'Whether activity drop-down fields accept values outside their option list (LeadSquared\'s ValidateDropDownOptions)',
+					displayOptions: { show: { '/operation': ['upsertWithActivity'] } },
+				},
+			],
+		}),
 	},
 	{
 		displayName: 'Search By',

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { writeOptions } from '../shared/descriptions';
+
 export const ZOHO_MODULES = [
 	{ name: 'Lead', value: 'Leads' },
 	{ name: 'Contact', value: 'Contacts' },
@@ -68,80 +70,47 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { operation: ['upsert'] } },
-		options: [
-			{
-				displayName: 'Append to Multi-Select Fields',
-				name: 'appendMultiSelect',
-				type: 'boolean',
-				default: false,
-				description: 'Whether values for multi-select picklists are added to the existing ones instead of replacing them',
-			},
-			{
-				displayName: 'Assignment Rule ID',
-				name: 'larId',
-				type: 'string',
-				default: '',
-				description: 'ID of a Zoho assignment rule to assign new records with',
-			},
-			{
-				displayName: 'Automations to Run',
-				name: 'trigger',
-				type: 'multiOptions',
-				options: [
-					{ name: 'Workflow Rules', value: 'workflow' },
-					{ name: 'Approval Processes', value: 'approval' },
-					{ name: 'Blueprints', value: 'blueprint' },
-				],
-				default: ['workflow', 'approval', 'blueprint'],
-				description: 'Which Zoho automations the upsert may fire. Leave the option out to let Zoho run them all, as for records created in Zoho.',
-			},
-			{
-				displayName: 'Batch Size',
-				name: 'batchSize',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 100 },
-				default: 100,
-				description: 'Records per upsert call (Zoho accepts at most 100)',
-			},
-			{
-				displayName: 'Clear Empty Fields',
-				name: 'clearEmptyFields',
-				type: 'boolean',
-				default: false,
-				description: 'Whether empty values clear the field in Zoho. Off: empty values are left out, so a blank form field never wipes data.',
-			},
-			{
-				displayName: 'Ignore Unknown Input Fields',
-				name: 'ignoreUnknownFields',
-				type: 'boolean',
-				default: false,
-				description: 'Whether "Map Automatically" skips input fields the module does not have, instead of failing the item',
-			},
-			{
-				displayName: 'Max Parallel Calls',
-				name: 'maxParallelCalls',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 10 },
-				default: 3,
-				description: 'Upsert calls in flight at once for this credential, across executions (Zoho allows 10 heavy calls at a time)',
-			},
-			{
-				displayName: 'Max Retries',
-				name: 'maxRetries',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
-				default: 5,
-				description: 'How often a failed call (rate limit, server error, timeout) is repeated, with growing pauses',
-			},
-			{
-				displayName: 'Timeout (Ms)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1000 },
-				default: 30000,
-				description: 'How long to wait for each answer from Zoho',
-			},
-		],
+		options: writeOptions({
+			crm: 'Zoho',
+			target: 'the module',
+			parallelCallsHint: 'Zoho allows 10 heavy calls at a time',
+			extra: [
+				{
+					displayName: 'Append to Multi-Select Fields',
+					name: 'appendMultiSelect',
+					type: 'boolean',
+					default: false,
+					description: 'Whether values for multi-select picklists are added to the existing ones instead of replacing them',
+				},
+				{
+					displayName: 'Assignment Rule ID',
+					name: 'larId',
+					type: 'string',
+					default: '',
+					description: 'ID of a Zoho assignment rule to assign new records with',
+				},
+				{
+					displayName: 'Automations to Run',
+					name: 'trigger',
+					type: 'multiOptions',
+					options: [
+						{ name: 'Workflow Rules', value: 'workflow' },
+						{ name: 'Approval Processes', value: 'approval' },
+						{ name: 'Blueprints', value: 'blueprint' },
+					],
+					default: ['workflow', 'approval', 'blueprint'],
+					description: 'Which Zoho automations the upsert may fire. Leave the option out to let Zoho run them all, as for records created in Zoho.',
+				},
+				{
+					displayName: 'Batch Size',
+					name: 'batchSize',
+					type: 'number',
+					typeOptions: { minValue: 1, maxValue: 100 },
+					default: 100,
+					description: 'Records per upsert call (Zoho accepts at most 100)',
+				},
+			],
+		}),
 	},
 	{
 		displayName: 'Search By',

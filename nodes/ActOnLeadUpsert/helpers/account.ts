@@ -15,7 +15,7 @@ export const ACTON_HOSTS = [
 export const DEFAULT_CALLS_PER_SECOND = 5;
 export const LOGINS_PER_HOUR = 5;
 /** Enough calls in flight to reach the per-second limit at Act-On's usual latency. */
-export const DEFAULT_PARALLEL_CALLS = 5;
+export const DEFAULT_PARALLEL_CALLS = 3;
 
 export function apiBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	const host = String(credentials.host ?? ACTON_HOSTS[0].value);

@@ -1,0 +1,62 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export interface WriteOptionsSettings {
+	/** The CRM's name, as users know it ("Zoho", "Act-On"). */
+	crm: string;
+	/** What the CRM calls a field ("field", "column"). */
+	fieldWord?: string;
+	/** Where input keys are matched ("the module", "the list"). */
+	target: string;
+	/** Why the parallel-call cap matters for this CRM (its limit on calls in flight). */
+	parallelCallsHint: string;
+	/** The node's own options; the collection is sorted by display name, as n8n's lint asks. */
+	extra?: INodeProperties[];
+}
+
+/** The options every write operation shares, worded for its CRM, so the four nodes feel the same. */
+export function writeOptions(settings: WriteOptionsSettings): INodeProperties[] {
+	const fieldWord = settings.fieldWord ?? 'field';
+	const shared: INodeProperties[] = [
+		{
+			displayName: 'Clear Empty Fields',
+			name: 'clearEmptyFields',
+			type: 'boolean',
+			default: false,
+			description: `Whether empty values clear the ${fieldWord} in ${settings.crm}. Off: empty values are left out, so a blank form field never wipes data.`,
+		},
+		{
+			displayName: 'Ignore Unknown Input Fields',
+			name: 'ignoreUnknownFields',
+			type: 'boolean',
+			default: false,
+			description: `Whether "Map Automatically" skips input fields ${settings.target} has no ${fieldWord} for, instead of failing the item`,
+		},
+		{
+			displayName: 'Max Parallel Calls',
+			name: 'maxParallelCalls',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 10 },
+			// The pacer keeps each vendor's rate limit whatever this is; three calls in flight
+			// already reach every limit at ordinary latencies.
+			default: 3,
+			description: `Calls in flight at once for this credential, across executions. ${settings.parallelCallsHint}.`,
+		},
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 10 },
+			default: 5,
+			description: 'How often a failed call (rate limit, server error, timeout) is repeated, with growing pauses',
+		},
+		{
+			displayName: 'Timeout (Ms)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1000 },
+			default: 30000,
+			description: `How long to wait for each answer from ${settings.crm}`,
+		},
+	];
+	return [...shared, ...(settings.extra ?? [])].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
