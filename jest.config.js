@@ -8,6 +8,7 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true }],
 	},
 	testTimeout: 120000,
-	// Each file starts its own sandboxes on ephemeral ports; two workers match the 2-core machines.
-	maxWorkers: 2,
+	// One file at a time: several files measure wall time against a vendor's rate-limit floor,
+	// and a second file competing for the machine's two cores would distort what they measure.
+	maxWorkers: 1,
 };
