@@ -1,0 +1,167 @@
+/**
+ * A real n8n for the end-to-end tests: the pinned runtime, this package built and installed as a
+ * community package, the CRM sandboxes running in the test process (so tests can read their
+ * records and inject faults), the demo credentials and the templates imported and published.
+ * Each run uses a fresh n8n home in the system's temp folder, never the demo's `.demo/`.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { startSandboxes, type RunningSandboxes } from '../../sandbox';
+import { demoCredentials, type DemoCredential } from '../../demo/credentials';
+import { DEMO_OWNER, ensureRuntime, linkPackage, login, n8nCli, REPO_ROOT, setupOwner, startN8n, type N8nHandle } from '../../demo/runtime';
+import { importTemplates, readTemplates, TEMPLATES_DIR, waitForWebhooks } from '../../demo/templates';
+
+export interface WorkflowJson {
+	id: string;
+	name: string;
+	nodes: Array<{ name: string; type: string; parameters: Record<string, any>; credentials?: Record<string, unknown>; webhookId?: string }>;
+	connections: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+export interface InstanceOptions {
+	/** Workflows imported next to the templates, derived from them by the test. */
+	extraWorkflows?: (templates: Record<string, WorkflowJson>) => WorkflowJson[];
+	/** Credentials imported next to the demo ones. */
+	extraCredentials?: (urls: RunningSandboxes['urls']) => DemoCredential[];
+}
+
+export interface Instance {
+	url: string;
+	home: string;
+	sandboxes: RunningSandboxes['sandboxes'];
+	urls: RunningSandboxes['urls'];
+	/** Seconds each start-up step took, for the test log. */
+	timings: Record<string, number>;
+	post(route: string, body: string | FormData, contentType?: string): Promise<Answer>;
+	postJson(route: string, body: unknown): Promise<Answer>;
+	/** Session cookie of the owner, for the REST API. */
+	cookie(): Promise<string>;
+	stop(): Promise<void>;
+}
+
+export interface Answer {
+	status: number;
+	text: string;
+	json: any;
+}
+
+/** A port with the two after it free too: n8n's task broker takes port + 1, CLI commands port + 2. */
+async function freePortTriple(): Promise<number> {
+	const isFree = (port: number) =>
+		new Promise<boolean>((resolve) => {
+			const server = net.createServer();
+			server.once('error', () => resolve(false));
+			server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+		});
+	for (let attempt = 0; attempt < 50; attempt++) {
+		const port = 20000 + Math.floor(Math.random() * 30000);
+		if ((await isFree(port)) && (await isFree(port + 1)) && (await isFree(port + 2))) return port;
+	}
+	throw new Error('No three consecutive free ports found for n8n');
+}
+
+function buildPackage(): void {
+	const result = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
+	if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+export function loadTemplates(): Record<string, WorkflowJson> {
+	return Object.fromEntries(
+		readTemplates().map((template) => [template.file, JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, template.file), 'utf8')) as WorkflowJson]),
+	);
+}
+
+async function timed<T>(timings: Record<string, number>, label: string, step: () => T | Promise<T>): Promise<T> {
+	const started = Date.now();
+	const result = await step();
+	timings[label] = Math.round((Date.now() - started) / 100) / 10;
+	return result;
+}
+
+export async function startInstance(options: InstanceOptions = {}): Promise<Instance> {
+	const timings: Record<string, number> = {};
+	await timed(timings, 'runtime', () => ensureRuntime());
+	await timed(timings, 'build', () => buildPackage());
+	const home = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-lead-upsert-e2e-'));
+	let sandboxes: RunningSandboxes | undefined;
+	let n8n: N8nHandle | undefined;
+	const stop = async () => {
+		await n8n?.stop();
+		await sandboxes?.close();
+		if (!process.env.E2E_KEEP_HOME) fs.rmSync(home, { recursive: true, force: true });
+	};
+	try {
+		sandboxes = await startSandboxes();
+		const running = sandboxes;
+		const port = await freePortTriple();
+		linkPackage(home);
+
+		const credentials = [...demoCredentials(running.urls), ...(options.extraCredentials?.(running.urls) ?? [])];
+		const credentialsFile = path.join(home, 'credentials.json');
+		fs.writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+		await timed(timings, 'import credentials', () => n8nCli(home, ['import:credentials', `--input=${credentialsFile}`], { port }));
+
+		// The shipped templates as they are, plus the test's variants, from one folder.
+		const workflowsDir = path.join(home, 'workflows');
+		fs.mkdirSync(workflowsDir);
+		const templates = loadTemplates();
+		for (const [file, workflow] of Object.entries(templates)) fs.writeFileSync(path.join(workflowsDir, file), JSON.stringify(workflow));
+		for (const workflow of options.extraWorkflows?.(templates) ?? []) {
+			fs.writeFileSync(path.join(workflowsDir, `e2e-${workflow.id}.json`), JSON.stringify(workflow));
+		}
+		const imported = await timed(timings, 'import and publish workflows', () => importTemplates(home, workflowsDir));
+
+		n8n = await timed(timings, 'start n8n', () => startN8n({ home, port }));
+		const url = n8n.url;
+		await setupOwner(url, DEMO_OWNER);
+		await timed(timings, 'webhooks registered', () => waitForWebhooks(url, imported));
+
+		const post = async (route: string, body: string | FormData, contentType?: string): Promise<Answer> => {
+			const response = await fetch(`${url}/${route}`, {
+				method: 'POST',
+				headers: contentType ? { 'content-type': contentType } : {},
+				body,
+			});
+			const text = await response.text();
+			let json: any;
+			try {
+				json = JSON.parse(text);
+			} catch {
+				json = undefined;
+			}
+			return { status: response.status, text, json };
+		};
+		let session: string | undefined;
+		return {
+			url,
+			home,
+			sandboxes: running.sandboxes,
+			urls: running.urls,
+			timings,
+			post,
+			postJson: (route, body) => post(route, JSON.stringify(body), 'application/json'),
+			cookie: async () => (session ??= await login(url, DEMO_OWNER)),
+			stop,
+		};
+	} catch (error) {
+		if (n8n) (error as Error).message += `\n(n8n log: ${n8n.logFile})`;
+		await stop();
+		throw error;
+	}
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}

@@ -1,0 +1,353 @@
+/**
+ * The templates in a real n8n (the pinned 2.x runtime, started as a separate process on Node 24),
+ * with this package installed as a community package, posting leads to the published webhooks
+ * and checking what the CRM sandboxes received.
+ */
+import { randomUUID } from 'node:crypto';
+
+import { DEMO_CREDENTIALS } from '../../demo/credentials';
+import { eventually, startInstance, type Answer, type Instance, type WorkflowJson } from './instance';
+
+const ZOHO_WEBHOOK = 'webhook/lead-intake/zoho';
+const SHORT_WAIT = 'e2e/zoho-short-wait';
+const WRONG_CREDENTIAL = 'e2e/zoho-wrong-credential';
+const UNKNOWN_CREDENTIAL = 'e2e/zoho-unknown-credential';
+const NO_CREDENTIAL = 'e2e/zoho-no-credential';
+const WRONG_REFRESH_TOKEN = '1000.sandbox.refresh-tokem';
+
+/**
+ * A copy of a template under another id and path. Everything else stays as shipped, apart from
+ * what `change` does to its nodes.
+ */
+function variant(template: WorkflowJson, id: string, webhookPath: string, change: (node: WorkflowJson['nodes'][number]) => void): WorkflowJson {
+	const copy = JSON.parse(JSON.stringify(template)) as WorkflowJson;
+	copy.id = id;
+	copy.name = `${template.name} [${id}]`;
+	for (const node of copy.nodes) {
+		if (node.webhookId) node.webhookId = randomUUID();
+		if (node.type === 'n8n-nodes-base.webhook') node.parameters.path = webhookPath;
+		change(node);
+	}
+	return copy;
+}
+
+const isZohoNode = (node: WorkflowJson['nodes'][number]) => node.type === 'n8n-nodes-lead-upsert.zohoCrmLeadUpsert';
+
+interface StoredLead {
+	id: string;
+	firstName?: string;
+	lastName?: string;
+	company?: string;
+}
+
+/** The other three webhook templates, and each sandbox's records for an e-mail in common words. */
+const OTHER_CRMS = [
+	{
+		key: 'leadsquared' as const,
+		label: 'LeadSquared',
+		template: 'leadsquared-webhook.json',
+		path: 'lead-intake/leadsquared',
+		records: (email: string): StoredLead[] =>
+			n8n.sandboxes.leadsquared
+				.leads()
+				.filter((lead) => lead.EmailAddress?.toLowerCase() === email)
+				.map((lead) => ({ id: lead.ProspectID, firstName: lead.FirstName, lastName: lead.LastName, company: lead.Company })),
+	},
+	{
+		key: 'acton' as const,
+		label: 'Act-On',
+		template: 'act-on-webhook.json',
+		path: 'lead-intake/act-on',
+		records: (email: string): StoredLead[] =>
+			n8n.sandboxes.acton
+				.records('l-0001')
+				.filter((record) => record.email.toLowerCase() === email)
+				.map((record) => ({ id: record.id, firstName: record.values['First Name'], lastName: record.values['Last Name'], company: record.values.Company })),
+	},
+	{
+		key: 'act365' as const,
+		label: 'Act! 365',
+		template: 'act-365-webhook.json',
+		path: 'lead-intake/act-365',
+		records: (email: string): StoredLead[] =>
+			n8n.sandboxes.act365
+				.contactsByEmail(email)
+				.map((contact) => ({ id: String(contact.id), firstName: contact.firstName as string, lastName: contact.lastName as string, company: contact.company as string })),
+	},
+];
+const byKey = (key: (typeof OTHER_CRMS)[number]['key']) => OTHER_CRMS.find((crm) => crm.key === key)!;
+
+let n8n: Instance;
+
+beforeAll(async () => {
+	n8n = await startInstance({
+		extraCredentials: (urls) => [
+			{
+				id: 'zohoWrongToken01',
+				name: 'Zoho CRM (mistyped refresh token)',
+				type: DEMO_CREDENTIALS.zoho.type,
+				data: {
+					dataCenter: 'custom',
+					customAccountsUrl: urls.zoho,
+					clientId: '1000.SANDBOXCLIENTID',
+					clientSecret: 'sandbox-client-secret',
+					refreshToken: WRONG_REFRESH_TOKEN,
+					accessToken: '',
+					apiDomain: '',
+				},
+			},
+		],
+		extraWorkflows: (templates) => {
+			const zoho = templates['zoho-crm-webhook.json'];
+			return [
+				// The retry-later branch, with a wait of seconds instead of a minute and one retry inside
+				// the node, so an outage reaches the error output quickly.
+				variant(zoho, 'E2eZohoShortWait', SHORT_WAIT, (node) => {
+					if (node.type === 'n8n-nodes-base.wait') Object.assign(node.parameters, { amount: 3, unit: 'seconds' });
+					if (isZohoNode(node)) node.parameters.options.maxRetries = 1;
+				}),
+				// Its retry branch waits an hour, so its next token request never lands in a later test.
+				variant(zoho, 'E2eZohoWrongCred', WRONG_CREDENTIAL, (node) => {
+					if (node.type === 'n8n-nodes-base.wait') Object.assign(node.parameters, { amount: 1, unit: 'hours' });
+					if (isZohoNode(node)) node.credentials = { zohoCrmLeadUpsertApi: { id: 'zohoWrongToken01', name: 'Zoho CRM (mistyped refresh token)' } };
+				}),
+				// As after importing the template into an instance that has no credential with its id.
+				variant(zoho, 'E2eZohoUnknownCr', UNKNOWN_CREDENTIAL, (node) => {
+					if (isZohoNode(node)) node.credentials = { zohoCrmLeadUpsertApi: { id: 'notInThisN8n0001', name: 'Zoho CRM account' } };
+				}),
+				variant(zoho, 'E2eZohoNoCred001', NO_CREDENTIAL, (node) => {
+					if (isZohoNode(node)) delete node.credentials;
+				}),
+				...OTHER_CRMS.map((crm) =>
+					variant(templates[crm.template], `E2eNoCred${crm.key.slice(0, 7).padEnd(7, '0')}`, `e2e/${crm.key}-no-credential`, (node) => {
+						if (node.type.startsWith('n8n-nodes-lead-upsert.')) delete node.credentials;
+					}),
+				),
+			];
+		},
+	});
+	console.log(`n8n up at ${n8n.url}; seconds per step: ${JSON.stringify(n8n.timings)}`);
+}, 20 * 60_000);
+
+afterAll(async () => {
+	await n8n?.stop();
+});
+
+beforeEach(() => {
+	for (const sandbox of Object.values(n8n.sandboxes)) {
+		sandbox.faults.clear();
+		sandbox.resetCounters();
+	}
+});
+
+const zohoLeads = (email: string) => n8n.sandboxes.zoho.records('Leads').filter((record) => String(record.Email).toLowerCase() === email);
+const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}@example.org`;
+
+describe('Web form lead → Zoho CRM (webhook template)', () => {
+	test('stores a posted lead and answers 200 with its id; posting it again updates the same record on the same token', async () => {
+		const email = unique('ada');
+		const first = await n8n.postJson(ZOHO_WEBHOOK, { email: email.toUpperCase(), firstName: ' Ada ', lastName: 'Lovelace' });
+		expect(first.status).toBe(200);
+		expect(first.json).toEqual({ ok: true, crm: 'Zoho CRM', action: 'inserted', id: expect.any(String) });
+		expect(zohoLeads(email)).toEqual([expect.objectContaining({ id: first.json.id, Email: email, First_Name: 'Ada', Last_Name: 'Lovelace' })]);
+		const tokensAfterFirst = n8n.sandboxes.zoho.countOf('token');
+		expect(tokensAfterFirst).toBeLessThanOrEqual(1);
+
+		const second = await n8n.postJson(ZOHO_WEBHOOK, { email, lastName: 'Lovelace', company: 'Analytical Engines' });
+		expect(second.status).toBe(200);
+		expect(second.json).toEqual({ ok: true, crm: 'Zoho CRM', action: 'updated', id: first.json.id });
+		expect(zohoLeads(email)).toEqual([expect.objectContaining({ id: first.json.id, Company: 'Analytical Engines', First_Name: 'Ada' })]);
+		// The second execution reused the token the first one stored.
+		expect(n8n.sandboxes.zoho.countOf('token')).toBe(tokensAfterFirst);
+		expect(n8n.sandboxes.zoho.countOf('upsert')).toBe(2);
+	});
+
+	test.each<[string, () => Promise<Answer>, RegExp]>([
+		['broken JSON', () => n8n.post(ZOHO_WEBHOOK, '{"email": "ada@example.org", lastName}', 'application/json'), /parse|JSON/i],
+		['a JSON list', () => n8n.postJson(ZOHO_WEBHOOK, [{ email: 'ada@example.org', lastName: 'L' }]), /must be one JSON object/],
+		['plain text', () => n8n.post(ZOHO_WEBHOOK, 'ada@example.org', 'text/plain'), /must be one JSON object/],
+		['no email', () => n8n.postJson(ZOHO_WEBHOOK, { lastName: 'Lovelace' }), /Missing "email"/],
+		['no last name', () => n8n.postJson(ZOHO_WEBHOOK, { email: 'ada@example.org' }), /Missing "lastName"/],
+		['an invalid email', () => n8n.postJson(ZOHO_WEBHOOK, { email: 'ada at example.org', lastName: 'L' }), /"email" is not a valid e-mail address: "ada at example.org"/],
+		['an email that is not text', () => n8n.postJson(ZOHO_WEBHOOK, { email: { address: 'ada@example.org' }, lastName: 'L' }), /"email" must be text, not object/],
+		['two problems', () => n8n.postJson(ZOHO_WEBHOOK, { email: 'ada' }), /Missing "lastName".* "email" is not a valid e-mail address: "ada"/],
+	])('a body with %s gets a 4xx saying what is wrong, and Zoho is never called', async (_case, send, words) => {
+		const answer = await send();
+		expect(answer.status).toBeGreaterThanOrEqual(400);
+		expect(answer.status).toBeLessThan(500);
+		expect(`${answer.json?.error ?? ''} ${answer.json?.message ?? ''} ${answer.json?.hint ?? ''}`).toMatch(words);
+		expect(answer.text).not.toMatch(/stacktrace|at .*\.js:\d+/);
+		expect(n8n.sandboxes.zoho.totalCalls()).toBe(0);
+	});
+
+	test('a plain HTML form post (form-encoded fields) is accepted like JSON', async () => {
+		const email = unique('html-form');
+		const answer = await n8n.post(ZOHO_WEBHOOK, new URLSearchParams({ email, lastName: 'Form', company: 'Posted' }).toString(), 'application/x-www-form-urlencoded');
+		expect(answer.status).toBe(200);
+		expect(zohoLeads(email)).toEqual([expect.objectContaining({ id: answer.json.id, Last_Name: 'Form', Company: 'Posted' })]);
+	});
+
+	test('Zoho failing for a while (503 on the first three upserts): the answer is still 200 and the lead is stored once', async () => {
+		const email = unique('outage');
+		n8n.sandboxes.zoho.injectFault({ endpoint: 'upsert', nth: 1, times: 3, fault: { kind: 'status', status: 503 } });
+		const answer = await n8n.postJson(ZOHO_WEBHOOK, { email, lastName: 'Outage' });
+		expect(answer.status).toBe(200);
+		expect(answer.json).toMatchObject({ ok: true, action: 'inserted' });
+		expect(zohoLeads(email)).toEqual([expect.objectContaining({ id: answer.json.id })]);
+		expect(n8n.sandboxes.zoho.countOf('upsert')).toBe(4);
+	});
+
+	test('an answer lost after Zoho stored the lead: the repeat finds it, no duplicate', async () => {
+		const email = unique('lost');
+		n8n.sandboxes.zoho.injectFault({ endpoint: 'upsert', nth: 1, fault: { kind: 'lostResponse' } });
+		const answer = await n8n.postJson(ZOHO_WEBHOOK, { email, lastName: 'Lost' });
+		expect(answer.status).toBe(200);
+		expect(zohoLeads(email)).toHaveLength(1);
+		expect(zohoLeads(email)[0].id).toBe(answer.json.id);
+		expect(n8n.sandboxes.zoho.countOf('upsert')).toBe(2);
+	});
+
+	test('an outage longer than the node retries: 503 to the sender, the lead is kept and stored once by the retry branch', async () => {
+		const email = unique('later');
+		// One try and one retry inside the node fail; the retry branch's call succeeds.
+		n8n.sandboxes.zoho.injectFault({ endpoint: 'upsert', nth: 1, times: 2, fault: { kind: 'status', status: 503 } });
+		const answer = await n8n.postJson(`webhook/${SHORT_WAIT}`, { email, lastName: 'Later' });
+		expect(answer.status).toBe(503);
+		expect(answer.json).toMatchObject({ kept: true, error: expect.stringMatching(/^Zoho CRM did not store the lead yet: /) });
+		expect(answer.json.retry).toMatch(/tried again/);
+		expect(zohoLeads(email)).toHaveLength(0);
+
+		const stored = await eventually(() => (zohoLeads(email).length > 0 ? zohoLeads(email) : undefined), 'the retry branch to store the lead');
+		expect(stored).toEqual([expect.objectContaining({ Email: email, Last_Name: 'Later' })]);
+		expect(n8n.sandboxes.zoho.countOf('upsert')).toBe(3);
+	});
+
+	test('when the retry fails too, the execution stops with the reason, the fix and the lead\'s e-mail', async () => {
+		const email = unique('down');
+		n8n.sandboxes.zoho.injectFault({ endpoint: 'upsert', probability: 1, fault: { kind: 'status', status: 400, body: { code: 'INVALID_DATA', message: 'invalid data', status: 'error', details: {} } } });
+		const answer = await n8n.postJson(`webhook/${SHORT_WAIT}`, { email, lastName: 'Down' });
+		expect(answer.status).toBe(503);
+
+		const cookie = await n8n.cookie();
+		const failed = await eventually(async () => {
+			const response = await fetch(`${n8n.url}/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: 'E2eZohoShortWait', status: ['error'] }))}`, {
+				headers: { cookie },
+			});
+			const body = (await response.json()) as { data: { results: Array<{ id: string }> } };
+			return body.data.results[0];
+		}, 'the execution to fail');
+		const details = await (await fetch(`${n8n.url}/rest/executions/${failed.id}`, { headers: { cookie } })).text();
+		expect(details).toContain(`Zoho CRM did not store the lead for ${email} after a retry`);
+		expect(details).toContain('retry it from the Executions list');
+		expect(zohoLeads(email)).toHaveLength(0);
+	});
+});
+
+describe('credentials after import', () => {
+	test('a mistyped refresh token: the answer says in plain words what to fix, and no lead is sent', async () => {
+		const answer = await n8n.postJson(`webhook/${WRONG_CREDENTIAL}`, { email: unique('token'), lastName: 'Token' });
+		expect(answer.status).toBe(503);
+		expect(answer.json.error).toBe('Zoho CRM did not store the lead yet: Zoho CRM refused to issue an access token: invalid_code');
+		expect(answer.json.fix).toMatch(/generate a new grant code/);
+		expect(answer.text).not.toContain(WRONG_REFRESH_TOKEN);
+		expect(n8n.sandboxes.zoho.countOf('token')).toBe(1);
+		expect(n8n.sandboxes.zoho.countOf('upsert')).toBe(0);
+	});
+
+	test('a credential id this n8n does not have (a template imported as is): the answer says to choose a credential', async () => {
+		const answer = await n8n.postJson(`webhook/${UNKNOWN_CREDENTIAL}`, { email: unique('unknown'), lastName: 'Unknown' });
+		expect(answer.status).toBe(503);
+		expect(answer.json.error).toBe('Zoho CRM did not store the lead yet: The credential chosen for this node does not exist in this n8n (ID notInThisN8n0001)');
+		expect(answer.json.fix).toMatch(/imported from another n8n.*choose your account under "Credential to connect with"/);
+		expect(n8n.sandboxes.zoho.totalCalls()).toBe(0);
+	});
+
+	test.each([
+		['Zoho CRM', NO_CREDENTIAL, 'zoho'],
+		...OTHER_CRMS.map((crm) => [crm.label, `e2e/${crm.key}-no-credential`, crm.key]),
+	])('%s: a node with no credential chosen answers that one must be chosen, and the CRM is never called', async (label, webhookPath, key) => {
+		const answer = await n8n.postJson(`webhook/${webhookPath}`, { email: unique('nocred'), lastName: 'None' });
+		expect(answer.status).toBe(503);
+		expect(answer.json.error).toBe(`${label} did not store the lead yet: No credential is chosen for this node`);
+		expect(answer.json.fix).toMatch(/choose your account under "Credential to connect with"/);
+		expect(n8n.sandboxes[key as keyof Instance['sandboxes']].totalCalls()).toBe(0);
+	});
+});
+
+describe('Web form lead → LeadSquared, Act-On, Act! 365 (webhook templates)', () => {
+	test.each(OTHER_CRMS.map((crm) => [crm.label, crm]))('%s: a posted lead is stored once and updated on a second post', async (label, crm) => {
+		const email = unique(crm.key);
+		const first = await n8n.postJson(`webhook/${crm.path}`, { email, firstName: 'Grace', lastName: 'Hopper' });
+		expect(first.status).toBe(200);
+		expect(first.json).toEqual({ ok: true, crm: label, action: 'inserted', id: expect.any(String) });
+		const second = await n8n.postJson(`webhook/${crm.path}`, { email, company: 'Navy' });
+		expect(second.status).toBe(200);
+		expect(second.json).toEqual({ ok: true, crm: label, action: 'updated', id: first.json.id });
+
+		const stored = crm.records(email);
+		expect(stored).toHaveLength(1);
+		expect(stored[0]).toMatchObject({ id: first.json.id, firstName: 'Grace', lastName: 'Hopper', company: 'Navy' });
+	});
+
+	test.each(OTHER_CRMS.map((crm) => [crm.label, crm]))('%s: a malformed body gets a 400 and the CRM is never called', async (_label, crm) => {
+		const answer = await n8n.postJson(`webhook/${crm.path}`, { email: 'grace.example.org' });
+		expect(answer.status).toBe(400);
+		expect(answer.json.error).toMatch(/"email" is not a valid e-mail address/);
+		expect(n8n.sandboxes[crm.key].totalCalls()).toBe(0);
+	});
+
+	test('Act! 365: an answer lost after the contact was created is checked before any repeat, so there is one contact', async () => {
+		const email = unique('act-lost');
+		n8n.sandboxes.act365.injectFault({ endpoint: 'createContact', nth: 1, fault: { kind: 'lostResponse' } });
+		const answer = await n8n.postJson('webhook/lead-intake/act-365', { email, lastName: 'Lost' });
+		expect(answer.status).toBe(200);
+		expect(n8n.sandboxes.act365.contactsByEmail(email)).toHaveLength(1);
+		expect(n8n.sandboxes.act365.contactsByEmail(email)[0].id).toBe(answer.json.id);
+		expect(n8n.sandboxes.act365.countOf('createContact')).toBe(1);
+	});
+});
+
+describe('Web form lead → all four CRMs (fan-out template)', () => {
+	test('one post stores the lead once in each CRM and answers with each record id', async () => {
+		const email = unique('fan');
+		const answer = await n8n.postJson('webhook/lead-intake/all-crms', { email, firstName: 'Katherine', lastName: 'Johnson', company: 'NASA' });
+		expect(answer.status).toBe(200);
+		expect(answer.json.ok).toBe(true);
+		expect(answer.json.failed).toEqual([]);
+		const ids = Object.fromEntries((answer.json.stored as Array<{ crm: string; id: string; action: string }>).map((entry) => [entry.crm, entry.id]));
+		expect(Object.keys(ids).sort()).toEqual(['Act! 365', 'Act-On', 'LeadSquared', 'Zoho CRM']);
+		expect(zohoLeads(email)).toEqual([expect.objectContaining({ id: ids['Zoho CRM'], Company: 'NASA' })]);
+		for (const crm of OTHER_CRMS) {
+			expect(crm.records(email)).toEqual([expect.objectContaining({ id: ids[crm.label], lastName: 'Johnson', company: 'NASA' })]);
+		}
+	});
+
+	test('one CRM refusing the lead: 503 naming that CRM and its reason, the other three still store it', async () => {
+		const email = unique('fan-partial');
+		n8n.sandboxes.acton.injectFault({ endpoint: 'upsertRecord', probability: 1, fault: { kind: 'status', status: 400, body: { errorCode: '10010', message: 'Invalid Column Specified' } } });
+		const answer = await n8n.postJson('webhook/lead-intake/all-crms', { email, lastName: 'Partial' });
+		expect(answer.status).toBe(503);
+		expect(answer.json.ok).toBe(false);
+		expect(answer.json.failed).toEqual([{ crm: 'Act-On', error: expect.any(String), fix: expect.anything() }]);
+		expect((answer.json.stored as Array<{ crm: string }>).map((entry) => entry.crm).sort()).toEqual(['Act! 365', 'LeadSquared', 'Zoho CRM']);
+		expect(zohoLeads(email)).toHaveLength(1);
+		expect(byKey('acton').records(email)).toHaveLength(0);
+	});
+});
+
+describe('Contact form → Zoho CRM (form template)', () => {
+	test('the published form renders, and a submission is stored in Zoho', async () => {
+		const page = await fetch(`${n8n.url}/form/lead-form/zoho`);
+		expect(page.status).toBe(200);
+		expect(await page.text()).toContain('Talk to us');
+
+		const email = unique('form');
+		const form = new FormData();
+		// The form posts its fields in order as field-0, field-1…: Email, First name, Last name, Company, Phone.
+		for (const [index, value] of [email, 'Hedy', 'Lamarr', 'Frequency Hopping', ''].entries()) form.append(`field-${index}`, value);
+		const answer = await n8n.post('form/lead-form/zoho', form);
+		expect(answer.status).toBe(200);
+		const stored = await eventually(() => (zohoLeads(email).length > 0 ? zohoLeads(email) : undefined), 'the form lead in Zoho');
+		expect(stored).toEqual([expect.objectContaining({ First_Name: 'Hedy', Last_Name: 'Lamarr', Company: 'Frequency Hopping' })]);
+	});
+});
