@@ -72,7 +72,7 @@ async function main(): Promise<void> {
 		console.log(`workflows    ${templates.length} imported${templates.length === 0 ? ' (templates/ is empty)' : ''}`);
 		for (const template of templates) {
 			for (const webhook of template.webhooks) {
-				console.log(`  ${template.name}: ${webhook.method} ${n8n.url}/${webhook.base}/${webhook.path}`);
+				console.log(`  ${template.name}: ${webhook.base === 'form' ? 'open' : webhook.method} ${n8n.url}/${webhook.base}/${webhook.path}`);
 			}
 		}
 		console.log('CRM sandboxes');
