@@ -17,6 +17,7 @@ import {
 } from '../nodes/ActOnLeadUpsert/helpers/account';
 import { FatalCallError } from '../nodes/shared/engine/errors';
 import { shareTokenRequest, type MintedToken } from '../nodes/shared/engine/tokenCache';
+import { lowerCaseHeaders } from '../nodes/shared/engine/transport';
 import {
 	rememberTokenLimit,
 	TokenLimitError,
@@ -33,12 +34,6 @@ interface TokenAnswer {
 	statusCode: number;
 	headers: Record<string, string>;
 	body: IDataObject;
-}
-
-function lowerCaseHeaders(headers: unknown): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (const [key, value] of Object.entries((headers ?? {}) as Record<string, unknown>)) out[key.toLowerCase()] = String(value);
-	return out;
 }
 
 function limitError(credentials: ICredentialDataDecryptedObject, resetsAt: number): TokenLimitError {
@@ -211,7 +206,7 @@ export class ActOnLeadUpsertApi implements ICredentialType {
 				timeout: 30_000,
 			})) as { statusCode: number; headers: unknown; body: unknown };
 			const body = response.body && typeof response.body === 'object' ? (response.body as IDataObject) : {};
-			return { statusCode: response.statusCode, headers: lowerCaseHeaders(response.headers), body };
+			return { statusCode: response.statusCode, headers: lowerCaseHeaders(response.headers as Record<string, unknown>), body };
 		};
 
 		const minted = (answer: TokenAnswer): MintedToken => {
