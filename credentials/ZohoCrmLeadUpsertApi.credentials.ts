@@ -9,6 +9,10 @@ import type {
 
 import { FatalCallError } from '../nodes/shared/engine/errors';
 import { shareTokenRequest } from '../nodes/shared/engine/tokenCache';
+import { rememberTokenLimit, TokenLimitError, tokenLimitResetsAt } from '../nodes/shared/engine/tokenLimit';
+
+/** Zoho blocks a refresh token for the rest of a 10-minute window once 10 tokens were minted in it. */
+const MINT_WINDOW_MS = 10 * 60 * 1000;
 
 /** Accounts host and API domain of every Zoho data centre. */
 export const ZOHO_DATA_CENTERS: Record<string, { name: string; accounts: string; api: string }> = {
@@ -30,6 +34,15 @@ function accountsUrl(credentials: ICredentialDataDecryptedObject): string {
 	return url.replace(/\/+$/, '');
 }
 
+function throttled(resetsAt: number): TokenLimitError {
+	const at = new Date(resetsAt).toISOString().replace(/\.\d+Z$/, 'Z');
+	return new TokenLimitError(
+		`Zoho CRM refused to issue an access token: Access Denied (10 tokens per refresh token in 10 minutes are spent); this credential asks again after ${at}`,
+		'Nothing asks Zoho for a token before then, so the block is not extended. This credential reuses its token across executions, so if this happens again another tool is refreshing the same refresh token: give that tool its own refresh token.',
+		resetsAt,
+	);
+}
+
 function tokenError(body: Record<string, unknown>, credentials: ICredentialDataDecryptedObject): FatalCallError {
 	const accounts = accountsUrl(credentials);
 	const console = accounts.replace('//accounts.', '//api-console.');
@@ -38,7 +51,6 @@ function tokenError(body: Record<string, unknown>, credentials: ICredentialDataD
 		invalid_code: `Zoho says the refresh token is revoked, expired or from another data centre (invalid_code). In ${console} open your Self Client, generate a new grant code with scope ZohoCRM.modules.ALL,ZohoCRM.settings.fields.READ,ZohoCRM.users.READ, exchange it for a refresh token, and paste it into this credential.`,
 		invalid_client: `Zoho does not know this client ID at ${accounts} (invalid_client). Check the data centre matches the one your Zoho account lives in, and copy the client ID again from ${console}.`,
 		invalid_client_secret: `Zoho rejected the client secret (invalid_client_secret). Copy it again from the Self Client's "Client Secret" tab in ${console}.`,
-		'Access Denied': 'Zoho allows only 10 access tokens per refresh token in 10 minutes and this one is spent. Wait 10 minutes; if it keeps happening, another tool is refreshing the same token, so give it its own refresh token.',
 	};
 	return new FatalCallError(`Zoho CRM refused to issue an access token: ${code}`, fixes[code] ?? `Check the credential's client ID, client secret, refresh token and data centre (${accounts}).`);
 }
@@ -123,6 +135,8 @@ export class ZohoCrmLeadUpsertApi implements ICredentialType {
 		const accounts = accountsUrl(credentials);
 		const key = `zoho|${accounts}|${String(credentials.clientId)}|${String(credentials.refreshToken)}`;
 		return await shareTokenRequest(key, credentials.accessToken, async () => {
+			const blockedUntil = tokenLimitResetsAt(key);
+			if (blockedUntil !== undefined) throw throttled(blockedUntil);
 			// Secrets go in the form body, never in the URL where proxies and logs keep them.
 			const body = (await this.helpers.httpRequest({
 				method: 'POST',
@@ -138,6 +152,10 @@ export class ZohoCrmLeadUpsertApi implements ICredentialType {
 				json: true,
 			})) as Record<string, unknown>;
 			// Zoho reports most failures with HTTP 200: only an access_token means success.
+			if (body?.error === 'Access Denied') {
+				rememberTokenLimit(key, Date.now() + MINT_WINDOW_MS);
+				throw throttled(Date.now() + MINT_WINDOW_MS);
+			}
 			if (typeof body?.access_token !== 'string') throw tokenError(body ?? {}, credentials);
 			const expiresIn = typeof body.expires_in_sec === 'number' ? body.expires_in_sec : Number(body.expires_in ?? 3600);
 			const apiDomain = String(body.api_domain ?? ZOHO_DATA_CENTERS[String(credentials.dataCenter)]?.api ?? '');

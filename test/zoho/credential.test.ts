@@ -76,11 +76,18 @@ describe('Zoho CRM credential', () => {
 		expect(run.error?.description).toContain('data centre');
 	});
 
-	test('the token throttle (10 per refresh token per 10 minutes) is explained', async () => {
+	test('the token throttle (10 per refresh token per 10 minutes) is explained and not extended by asking again', async () => {
 		zoho.configure({ mintsPerWindow: 0 });
-		const run = await upsertWith(credentialData());
-		expect(run.error?.message).toContain('Access Denied');
-		expect(run.error?.description).toContain('10 access tokens per refresh token in 10 minutes');
+		const data = credentialData({ refreshToken: '1000.throttled.refresh-token' });
+		zoho.refreshTokens.add(data.refreshToken);
+		const first = await upsertWith(data);
+		expect(first.error?.message).toContain('Access Denied (10 tokens per refresh token in 10 minutes are spent)');
+		expect(first.error?.description).toContain('not extended');
+		const second = await upsertWith(data);
+		expect(second.error?.message).toContain('asks again after');
+		// One refused token call in all: the second execution did not ask.
+		expect(zoho.countOf('token')).toBe(1);
+		expect(zoho.countOf('upsert')).toBe(0);
 	});
 
 	test('with "continue on error", a credential failure gives every item an error item', async () => {
