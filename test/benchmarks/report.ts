@@ -48,7 +48,8 @@ function row(run: RunResult): string[] {
 		seconds(run.wallMs),
 		run.emulatorCpuMs === undefined ? '—' : seconds(run.emulatorCpuMs),
 		seconds(run.floorMs),
-		`${ratio(run).toFixed(2)}×`,
+		// A flow that gave up on leads did less work than the floor is for.
+		run.failed > 0 ? `(${ratio(run).toFixed(2)}×, incomplete)` : `${ratio(run).toFixed(2)}×`,
 		callsPerLead(run).toFixed(3),
 		`${(run.peakRssMb - run.idleRssMb).toFixed(1)} MB`,
 		`${(cpuMs(run) / 1000).toFixed(2)} s (${((100 * cpuMs(run)) / run.wallMs).toFixed(1)}%)`,
@@ -80,18 +81,13 @@ function table(runs: RunResult[]): string {
 	return lines.join('\n');
 }
 
+/** Runs in each scenario's plan order. */
 function ordered(scenarios: Scenario[], runs: RunResult[]): RunResult[] {
-	const variantOrder: Variant[] = ['node', 'seed', 'perLead'];
-	return scenarios.flatMap((scenario) =>
-		runs
-			.filter((run) => run.crm === scenario.crm)
-			.sort(
-				(a, b) =>
-					variantOrder.indexOf(a.variant) - variantOrder.indexOf(b.variant) ||
-					(a.work ?? '').localeCompare(b.work ?? '') ||
-					a.leads - b.leads,
-			),
-	);
+	return scenarios.flatMap((scenario) => {
+		const position = (run: RunResult) =>
+			scenario.plans.findIndex((plan) => plan.variant === run.variant && plan.leads === run.leads && plan.work === run.work);
+		return runs.filter((run) => run.crm === scenario.crm).sort((a, b) => position(a) - position(b));
+	});
 }
 
 function targetLines(targets: TargetCheck[]): string[] {
@@ -206,8 +202,14 @@ function panel(title: string, bars: Bar[], groups: string[], x: number, y: numbe
 		const barWidth = Math.min(46, (groupWidth - 20) / Math.max(1, members.length));
 		const start = plotLeft + g * groupWidth + (groupWidth - barWidth * members.length) / 2;
 		members.forEach((bar, i) => {
-			const top = scale(bar.value);
 			const left = start + i * barWidth;
+			if (!(bar.value > 0)) {
+				bar.label.split('\n').forEach((line, l) => {
+					parts.push(`<text x="${left + barWidth / 2}" y="${plotBottom - 30 + 12 * l}" text-anchor="middle" font-size="10" fill="${COLORS[bar.variant]}">${escape(line)}</text>`);
+				});
+				return;
+			}
+			const top = scale(bar.value);
 			parts.push(
 				`<rect x="${left + 2}" y="${top}" width="${barWidth - 4}" height="${Math.max(1, plotBottom - top)}" fill="${COLORS[bar.variant]}"><title>${escape(`${group} · ${bar.flow}: ${bar.label.replace('\n', ', ')}`)}</title></rect>`,
 			);
@@ -226,7 +228,9 @@ export function renderChart({ meta, scenarios, limited }: Omit<ReportInput, 'tar
 	const runs = ordered(scenarios, limited).filter((run) => run.leads === 1000);
 	const groups = scenarios.map((scenario) => scenario.title);
 	const lost = (run: RunResult) => (run.failed > 0 ? `\n${count(run.failed)} lost` : '');
-	const workOf = (run: RunResult) => (run.work ? `\n${scenarios.find((scenario) => scenario.crm === run.crm)?.workLabels?.[run.work] ?? run.work}` : '');
+	// Bars are narrow: a long work name goes on two lines.
+	const workOf = (run: RunResult) =>
+		run.work ? `\n${(scenarios.find((scenario) => scenario.crm === run.crm)?.workLabels?.[run.work] ?? run.work).replace(' + ', ' +\n')}` : '';
 	const bar = (run: RunResult, value: number, label: string): Bar => ({
 		group: run.title,
 		variant: run.variant,
@@ -234,7 +238,10 @@ export function renderChart({ meta, scenarios, limited }: Omit<ReportInput, 'tar
 		value,
 		label: `${label}${workOf(run)}`,
 	});
-	const ratioBars = runs.map((run) => bar(run, ratio(run), `${ratio(run).toFixed(ratio(run) < 10 ? 2 : 0)}×${lost(run)}`));
+	// A flow that gave up on leads finished early by doing less: no bar, just how many it lost.
+	const ratioBars = runs.map((run) =>
+		run.failed > 0 ? bar(run, NaN, `gave up:${lost(run)}`) : bar(run, ratio(run), `${ratio(run).toFixed(ratio(run) < 10 ? 2 : 0)}×`),
+	);
 	const callBars = runs.map((run) => bar(run, callsPerLead(run), callsPerLead(run).toFixed(callsPerLead(run) < 0.1 ? 3 : 2)));
 	const width = 980;
 	const legend = (Object.keys(COLORS) as Variant[])

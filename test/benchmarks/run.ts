@@ -3,14 +3,15 @@
  * through the hand-built flows it replaces, with the vendors' limits and 50 ms per call, and
  * writes docs/benchmarks/results.{md,json} and chart.svg.
  *
- * Options: --only=zoho,acton (a subset of CRMs), --latency=50.
+ * Options: --only=zoho,acton (a subset of CRMs), --latency=50, --from=docs/benchmarks/results.json
+ * (write the table, chart and targets again from saved figures, without measuring).
  */
 import { fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Sandbox } from '../../sandbox/framework';
-import { machine, renderChart, renderConsole, renderMarkdown } from './report';
+import { machine, renderChart, renderConsole, renderMarkdown, type Meta } from './report';
 import { SCENARIOS } from './scenarios';
 import { VARIANT_LABELS, type ChildReport, type Job, type Mode, type Plan, type RunResult, type Scenario, type TargetCheck } from './types';
 
@@ -151,7 +152,28 @@ function commonTargets(limited: RunResult[]): TargetCheck[] {
 	return checks;
 }
 
+function allTargets(limited: RunResult[]): TargetCheck[] {
+	return [...scenarios.flatMap((scenario) => scenario.targets(limited.filter((run) => run.crm === scenario.crm))), ...commonTargets(limited)];
+}
+
+function write(meta: Meta, limited: RunResult[], cpu: RunResult[]): void {
+	const targets = allTargets(limited);
+	mkdirSync(OUTPUT, { recursive: true });
+	writeFileSync(join(OUTPUT, 'results.json'), `${JSON.stringify({ meta, limited, cpu, targets }, null, '\t')}\n`);
+	writeFileSync(join(OUTPUT, 'results.md'), renderMarkdown({ meta, scenarios, limited, targets }));
+	writeFileSync(join(OUTPUT, 'chart.svg'), renderChart({ meta, scenarios, limited }));
+	console.log(renderConsole({ meta, scenarios, limited, targets }));
+	console.log('Wrote docs/benchmarks/results.md, results.json and chart.svg.');
+	if (targets.some((target) => !target.pass)) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
+	const saved = option('from');
+	if (saved) {
+		const { meta, limited, cpu } = JSON.parse(readFileSync(saved, 'utf8')) as { meta: Meta; limited: RunResult[]; cpu: RunResult[] };
+		write(meta, limited, cpu);
+		return;
+	}
 	const started = Date.now();
 	const sandboxes = new Map<string, Sandbox>();
 	for (const scenario of scenarios) {
@@ -197,19 +219,7 @@ async function main(): Promise<void> {
 			if (match) run.cpuPer1000Ms = ((match.cpuUserMs + match.cpuSystemMs) * 1000) / match.leads;
 		}
 
-		const targets = [
-			...scenarios.flatMap((scenario) => scenario.targets(limited.filter((run) => run.crm === scenario.crm))),
-			...commonTargets(limited),
-		];
-		const meta = { ...machine(), latencyMs: LATENCY_MS, durationS: Math.round((Date.now() - started) / 1000) };
-
-		mkdirSync(OUTPUT, { recursive: true });
-		writeFileSync(join(OUTPUT, 'results.json'), `${JSON.stringify({ meta, limited, cpu, targets }, null, '\t')}\n`);
-		writeFileSync(join(OUTPUT, 'results.md'), renderMarkdown({ meta, scenarios, limited, targets }));
-		writeFileSync(join(OUTPUT, 'chart.svg'), renderChart({ meta, scenarios, limited }));
-		console.log(renderConsole({ meta, scenarios, limited, targets }));
-		console.log(`Wrote docs/benchmarks/results.md, results.json and chart.svg in ${meta.durationS} s.`);
-		if (targets.some((target) => !target.pass)) process.exitCode = 1;
+		write({ ...machine(), latencyMs: LATENCY_MS, durationS: Math.round((Date.now() - started) / 1000) }, limited, cpu);
 	} finally {
 		await Promise.all([...sandboxes.values()].map((sandbox) => sandbox.close()));
 	}
