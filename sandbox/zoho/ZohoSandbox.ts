@@ -66,6 +66,8 @@ export class ZohoSandbox extends Sandbox {
 	private mints = new Map<string, SlidingWindowLimiter>();
 	private credits = new SlidingWindowLimiter(50000, 24 * 3600 * 1000);
 	private store: Record<string, Map<string, ZohoRecord>> = { Leads: new Map(), Contacts: new Map() };
+	/** module → unique field → lower-cased value → record, so matching stays cheap at 10,000 records. */
+	private uniqueIndex: Record<string, Map<string, Map<string, ZohoRecord>>> = {};
 	private nextId = 1;
 
 	constructor(options: ZohoSandboxOptions = {}) {
@@ -92,7 +94,30 @@ export class ZohoSandbox extends Sandbox {
 		const record = { ...values, id: this.newId(), Created_Time: new Date().toISOString() } as ZohoRecord;
 		record.Modified_Time = record.Created_Time;
 		this.store[module].set(record.id, record);
+		this.index(module, record);
 		return record;
+	}
+
+	private indexFor(module: string, field: string): Map<string, ZohoRecord> {
+		const byField = (this.uniqueIndex[module] ??= new Map());
+		let values = byField.get(field);
+		if (!values) byField.set(field, (values = new Map()));
+		return values;
+	}
+
+	private index(module: string, record: ZohoRecord, previous?: Record<string, unknown>): void {
+		for (const field of duplicateCheckable(module)) {
+			const values = this.indexFor(module, field);
+			const before = previous?.[field];
+			if (before !== undefined && before !== null && values.get(String(before).toLowerCase()) === record) values.delete(String(before).toLowerCase());
+			const now = record[field];
+			if (now !== undefined && now !== null && now !== '') values.set(String(now).toLowerCase(), record);
+		}
+	}
+
+	/** The record holding `value` in a unique field (case-insensitive, as Zoho compares). */
+	private holderOf(module: string, field: string, value: unknown): ZohoRecord | undefined {
+		return this.indexFor(module, field).get(String(value).toLowerCase());
 	}
 
 	dump() {
@@ -130,6 +155,7 @@ export class ZohoSandbox extends Sandbox {
 		this.mints.clear();
 		this.credits = new SlidingWindowLimiter(this.dailyCredits, 24 * 3600 * 1000);
 		this.store = { Leads: new Map(), Contacts: new Map() };
+		this.uniqueIndex = {};
 		this.concurrency.peak = 0;
 	}
 
@@ -298,7 +324,7 @@ export class ZohoSandbox extends Sandbox {
 		for (const name of checkFields) {
 			const value = values[name];
 			if (value === undefined || value === null || value === '') continue;
-			existing = [...store.values()].find((record) => sameValue(record[name], value));
+			existing = this.holderOf(module, name, value);
 			if (existing) {
 				matchedOn = name;
 				break;
@@ -308,7 +334,8 @@ export class ZohoSandbox extends Sandbox {
 		for (const meta of fields.filter((candidate) => candidate.unique || candidate.api_name === 'Email')) {
 			const value = values[meta.api_name];
 			if (value === undefined || value === null || value === '') continue;
-			const owner = [...store.values()].find((record) => record !== existing && sameValue(record[meta.api_name], value));
+			const holder = this.holderOf(module, meta.api_name, value);
+			const owner = holder !== existing ? holder : undefined;
 			if (owner && (meta.unique || checkFields.includes(meta.api_name))) {
 				return ERROR('DUPLICATE_DATA', 'duplicate data', {
 					api_name: meta.api_name,
@@ -320,7 +347,9 @@ export class ZohoSandbox extends Sandbox {
 		const now = new Date().toISOString();
 		const user = { name: 'Sandbox Integration User', id: '5843104000000190011' };
 		if (existing) {
+			const previous = { ...existing };
 			Object.assign(existing, stripMeta(values), { Modified_Time: now });
+			this.index(module, existing, previous);
 			return {
 				code: 'SUCCESS',
 				duplicate_field: matchedOn,
@@ -339,6 +368,7 @@ export class ZohoSandbox extends Sandbox {
 		}
 		const record = { ...stripMeta(values), id: this.newId(), Created_Time: now, Modified_Time: now } as ZohoRecord;
 		store.set(record.id, record);
+		this.index(module, record);
 		return {
 			code: 'SUCCESS',
 			duplicate_field: null,
