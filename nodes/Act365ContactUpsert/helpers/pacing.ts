@@ -15,8 +15,9 @@ export interface Act365Pacing {
 
 /**
  * One pacer per credential for the whole process. The user's own limit wins; without one, a
- * limit Act! announces in X-RateLimit-* headers is followed, and an exhausted window
- * (Remaining 0) pauses every caller until its Reset.
+ * limit Act! announces in X-RateLimit-* headers is followed. (An exhausted window is not
+ * paused on as well: the pacer already counts it, and a refusal's Retry-After covers calls
+ * other tools spent from the same quota.)
  */
 export async function act365Pacing(ctx: IExecuteFunctions | ILoadOptionsFunctions, parallelCalls?: number): Promise<Act365Pacing> {
 	const credentials = await ctx.getCredentials(ACT365_CREDENTIAL);
@@ -38,13 +39,6 @@ export async function act365Pacing(ctx: IExecuteFunctions | ILoadOptionsFunction
 				announcedLimits.set(key, limit);
 				pacer.limit = limit;
 				pacer.windowMs = ANNOUNCED_WINDOW_MS;
-			}
-			const remaining = Number(headers['x-ratelimit-remaining']);
-			const reset = Number(headers['x-ratelimit-reset']);
-			if (headers['x-ratelimit-remaining'] !== undefined && remaining <= 0 && Number.isFinite(reset)) {
-				// Reset is a Unix time in seconds; below 10^10 it cannot be milliseconds.
-				const resetMs = reset < 1e10 ? reset * 1000 : reset;
-				pacer.pause(Math.min(ANNOUNCED_WINDOW_MS, Math.max(0, resetMs - Date.now())));
 			}
 		},
 	};

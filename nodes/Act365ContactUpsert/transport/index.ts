@@ -67,5 +67,23 @@ export async function act365ApiRequest<T = IDataObject>(
 			throw new NodeApiError(ctx.getNode(), error as JsonObject);
 		}
 	};
-	return options.pacer ? await options.pacer.run(call) : await call();
+	if (!options.pacer) return await call();
+	await reserveCredentialCheck(ctx, options.pacer);
+	return await options.pacer.run(call);
+}
+
+const credentialsSeenReady = new WeakSet<object>();
+
+/**
+ * A credential with no stored token checks its keys (or signs in) with one call of its own,
+ * inside the first request: that call counts toward the limit too, so it takes a slot.
+ */
+async function reserveCredentialCheck(ctx: Context, pacer: Pacer): Promise<void> {
+	if (credentialsSeenReady.has(ctx)) return;
+	const credentials = await ctx.getCredentials(ACT365_CREDENTIAL);
+	if (credentials.accessToken) {
+		credentialsSeenReady.add(ctx);
+		return;
+	}
+	await pacer.run(async () => undefined);
 }
