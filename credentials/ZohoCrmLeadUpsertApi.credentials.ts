@@ -133,7 +133,9 @@ export class ZohoCrmLeadUpsertApi implements ICredentialType {
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const accounts = accountsUrl(credentials);
-		const key = `zoho|${accounts}|${String(credentials.clientId)}|${String(credentials.refreshToken)}`;
+		// Every secret is part of the key: a credential with a mistyped secret must ask Zoho itself
+		// (and hear that the secret is wrong), not borrow a token another credential minted.
+		const key = `zoho|${accounts}|${String(credentials.clientId)}|${String(credentials.clientSecret)}|${String(credentials.refreshToken)}`;
 		return await shareTokenRequest(key, credentials.accessToken, async () => {
 			const blockedUntil = tokenLimitResetsAt(key);
 			if (blockedUntil !== undefined) throw throttled(blockedUntil);

@@ -18,7 +18,8 @@ export class ActOnLeadUpsert implements INodeType {
 		icon: { light: 'file:actOn.svg', dark: 'file:actOn.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["list"].value}}',
+		// The editor gives a list picked from the list as { value, cachedResultName }, one typed in as text.
+		subtitle: '={{$parameter["operation"] + ": " + ($parameter["list"].cachedResultName || $parameter["list"].value || $parameter["list"])}}',
 		description: 'Upsert web-form leads into an Act-On contact list by e-mail, within the login and per-second limits',
 		defaults: { name: 'Act-On Lead Upsert' },
 		usableAsTool: true,

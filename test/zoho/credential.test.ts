@@ -101,3 +101,28 @@ describe('Zoho CRM credential', () => {
 		await setup.close();
 	});
 });
+
+describe('Zoho CRM credential, shared tokens', () => {
+	test('a credential with a mistyped secret is told so, even while another credential of the same client holds a token', async () => {
+		const zoho = new ZohoSandbox({ refreshToken: REFRESH_TOKEN });
+		await zoho.listen();
+		const store = new CredentialStore();
+		const base = { dataCenter: 'custom', customAccountsUrl: zoho.baseUrl, clientId: zoho.clientId, refreshToken: REFRESH_TOKEN, accessToken: '', apiDomain: '' };
+		const good = store.add(ZOHO_CREDENTIAL, { ...base, clientSecret: zoho.clientSecret });
+		const typo = store.add(ZOHO_CREDENTIAL, { ...base, clientSecret: `${zoho.clientSecret}-typo` });
+		const run = (id: string) =>
+			runNode({
+				type: 'zohoCrmLeadUpsert',
+				store,
+				credentials: { [ZOHO_CREDENTIAL]: id },
+				items: [{ Email: `${id}@example.org`, Last_Name: 'Shared' }],
+				onError: 'stopWorkflow',
+				parameters: { operation: 'upsert', module: 'Leads', columns: { mappingMode: 'autoMapInputData', value: null, matchingColumns: ['Email'], schema: [] }, options: {} },
+			});
+		expect((await run(good.id)).error).toBeUndefined();
+		const refused = await run(typo.id);
+		expect(refused.error?.message).toBe('Zoho CRM refused to issue an access token: invalid_client_secret');
+		expect(zoho.records()).toHaveLength(1);
+		await zoho.close();
+	});
+});
