@@ -51,6 +51,10 @@ export interface LeadSquaredSettings {
 
 export const LEADSQUARED_DEFAULT_KEYS = { accessKey: 'u$sandbox-access-key', secretKey: 'sandbox-secret-key' };
 const MAX_BULK_LEADS = 25;
+/** The bulk activity post takes up to 25 activities per call (leadsquared.md §5). */
+const MAX_BULK_ACTIVITIES = 25;
+/** "All bulk APIs" share the stricter bucket (§7): the bulk lead upsert and the bulk activity post. */
+const BULK_ENDPOINTS = new Set(['bulkCreateOrUpdate', 'activityBulkAdd']);
 
 type Handler = (req: SandboxRequest) => unknown;
 
@@ -189,7 +193,7 @@ export class LeadSquaredSandbox extends Sandbox {
 			// The account does not exist on that host. Whether v2 names the right host is unverified, so it does not.
 			return errorReply(unauthorized());
 		}
-		const bucket = route.endpoint === 'bulkCreateOrUpdate' ? this.bulkLimiter : this.limiter;
+		const bucket = BULK_ENDPOINTS.has(route.endpoint) ? this.bulkLimiter : this.limiter;
 		if (!bucket.tryAcquire()) {
 			this.refuse('rateLimit');
 			return { status: this.rateLimitStatus, body: this.rateLimitBody(bucket) };
@@ -231,6 +235,7 @@ export class LeadSquaredSandbox extends Sandbox {
 			route('GET', 'LeadManagement.svc/LeadsMetaData.Get', 'metadata', (req) => this.metadata(req)),
 			route('POST', 'ProspectActivity.svc/Create', 'activityCreate', (req) => this.activityCreate(req)),
 			route('POST', 'ProspectActivity.svc/CreateCustom', 'activityCreateCustom', (req) => this.activityCreateCustom(req)),
+			route('POST', 'ProspectActivity.svc/Bulk/CustomActivity/Add/ByLeadId', 'activityBulkAdd', (req) => this.activityBulkAdd(req)),
 			route('POST', 'ProspectActivity.svc/Retrieve', 'activityRetrieve', (req) => this.activityRetrieve(req)),
 			route('GET', 'ProspectActivity.svc/ActivityTypes.Get', 'activityTypes', () =>
 				ACTIVITY_TYPES.map(({ Fields: _fields, ...type }) => ({ ...type, Score: 0 })),
@@ -326,6 +331,36 @@ export class LeadSquaredSandbox extends Sandbox {
 		const posted = this.store.postActivity(lead.ProspectID, activity);
 		// The docs only show Message.Id; which record it names is unverified. Here: the activity, plus the lead.
 		return { Status: 'Success', Message: { Id: posted.Id, RelatedProspectId: lead.ProspectID } };
+	}
+
+	/**
+	 * Up to 25 activities on leads known by id, each succeeding or failing alone, answered in order.
+	 * The reference gives the path, the limit of 25 and the success rows `{ProspectActivityId}`;
+	 * the request shape (CreateCustom's Activity plus RelatedProspectId) and a per-activity
+	 * `ValidateDropDownOptions` are unverified, and the failure row `{ExceptionType, ExceptionMessage}`
+	 * is assumed in the vendor's error words.
+	 */
+	private activityBulkAdd(req: SandboxRequest) {
+		if (!Array.isArray(req.body) || req.body.length === 0) throw badRequest('Request body must be a non-empty array of activities');
+		if (req.body.length > MAX_BULK_ACTIVITIES) {
+			throw badRequest(`A maximum of ${MAX_BULK_ACTIVITIES} activities can be posted in one call; received ${req.body.length}`);
+		}
+		if (req.body.some((entry) => !entry || typeof entry !== 'object' || Array.isArray(entry))) {
+			throw badRequest('Each activity must be a JSON object');
+		}
+		const activities = req.body as Array<Record<string, unknown> & ActivityInput>;
+		return {
+			Response: activities.map((activity) => {
+				try {
+					const leadId = typeof activity.RelatedProspectId === 'string' ? activity.RelatedProspectId.trim() : '';
+					if (!leadId) throw new LsqError(500, 'MXMandatoryAttributeMissingException', "'RelatedProspectId' is mandatory");
+					return { ProspectActivityId: this.store.postActivity(leadId, activity).Id };
+				} catch (error) {
+					if (!(error instanceof LsqError)) throw error;
+					return { ExceptionType: error.type, ExceptionMessage: error.message };
+				}
+			}),
+		};
 	}
 
 	/** A lead's activities, newest first. `Offset` is read as a row offset (the docs also call it a page number). */

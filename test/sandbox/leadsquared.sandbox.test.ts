@@ -261,6 +261,86 @@ describe('LeadSquared sandbox', () => {
 		});
 	});
 
+	describe('ProspectActivity.svc/Bulk/CustomActivity/Add/ByLeadId', () => {
+		const bulkAdd = (activities: unknown) => call('ProspectActivity.svc/Bulk/CustomActivity/Add/ByLeadId', { body: activities });
+		const activity = (leadId: string, extra: Record<string, unknown> = {}) => ({
+			RelatedProspectId: leadId,
+			ActivityEvent: 205,
+			ActivityNote: 'Form submitted',
+			ActivityDateTime: '2026-11-20 09:15:00',
+			Fields: [{ SchemaName: 'mx_Custom_1', Value: '/pricing' }],
+			...extra,
+		});
+
+		it('posts each activity on its lead and answers one row per activity, in order, failures inline', async () => {
+			const ada = sandbox.seedLead({ EmailAddress: 'ada@example.org' });
+			const lin = sandbox.seedLead({ EmailAddress: 'lin@example.org' });
+			const res = await bulkAdd([
+				activity(ada.ProspectID),
+				activity(lin.ProspectID, { ActivityEvent: 999 }),
+				activity('no-such-lead'),
+				activity(lin.ProspectID, { ActivityEvent: 206, Fields: [{ SchemaName: 'mx_Custom_1', Value: 'Q4' }, { SchemaName: 'mx_Custom_3', Value: 'Recorded' }] }),
+				activity(lin.ProspectID, {
+					ActivityEvent: 206,
+					ValidateDropDownOptions: true,
+					Fields: [{ SchemaName: 'mx_Custom_1', Value: 'Q4' }, { SchemaName: 'mx_Custom_3', Value: 'Recorded' }],
+				}),
+				{ ActivityEvent: 205 },
+			]);
+			expect(res.status).toBe(200);
+			expect(res.body).toEqual({
+				Response: [
+					{ ProspectActivityId: expect.any(String) },
+					{ ExceptionType: 'MXInvalidInputException', ExceptionMessage: expect.stringContaining("Invalid ActivityEvent '999'") },
+					{ ExceptionType: 'MXInvalidEntityException', ExceptionMessage: 'Lead does not exist in the system' },
+					{ ExceptionType: 'MXInvalidInputException', ExceptionMessage: "Invalid option 'Recorded' for 'mx_Custom_3'" },
+					{ ProspectActivityId: expect.any(String) },
+					{ ExceptionType: 'MXMandatoryAttributeMissingException', ExceptionMessage: "'RelatedProspectId' is mandatory" },
+				],
+			});
+			const stored = sandbox.activities();
+			expect(stored.map((a) => [a.Id, a.RelatedProspectId, a.ActivityEvent])).toEqual([
+				[res.body.Response[0].ProspectActivityId, ada.ProspectID, 205],
+				[res.body.Response[4].ProspectActivityId, lin.ProspectID, 206],
+			]);
+			expect(stored[0]).toMatchObject({ ActivityNote: 'Form submitted', ActivityDateTime: '2026-11-20 09:15:00', Fields: { mx_Custom_1: '/pricing' } });
+			expect(sandbox.countOf('activityBulkAdd')).toBe(1);
+		});
+
+		it('refuses more than 25 activities, or a body that is not a list of objects, with a 400 and posts nothing', async () => {
+			const lead = sandbox.seedLead({ EmailAddress: 'many@example.org' });
+			const rows = (n: number) => Array.from({ length: n }, (_, i) => activity(lead.ProspectID, { ActivityDateTime: `2026-11-20 09:15:${String(i).padStart(2, '0')}` }));
+			const tooMany = await bulkAdd(rows(26));
+			expect(tooMany.status).toBe(400);
+			expect(tooMany.body).toMatchObject({ Status: 'Error', ExceptionMessage: expect.stringContaining('25') });
+			expect((await bulkAdd({ RelatedProspectId: lead.ProspectID })).status).toBe(400);
+			expect((await bulkAdd([activity(lead.ProspectID), 'not an activity'])).status).toBe(400);
+			expect(sandbox.activities()).toHaveLength(0);
+			const max = await bulkAdd(rows(25));
+			expect(max.body.Response).toHaveLength(25);
+			expect(sandbox.activities()).toHaveLength(25);
+		});
+
+		it('counts against the bulk bucket, shared with the bulk lead upsert', async () => {
+			sandbox.configure({ limit: 5, bulkLimit: 2, bulkWindowMs: 60_000 });
+			const lead = sandbox.seedLead({ EmailAddress: 'quota@example.org' });
+			expect((await call('LeadManagement.svc/Lead/Bulk/CreateOrUpdate', { body: [pairs({ EmailAddress: 'q@example.org' })] })).status).toBe(200);
+			expect((await bulkAdd([activity(lead.ProspectID)])).status).toBe(200);
+			const refused = await bulkAdd([activity(lead.ProspectID, { ActivityDateTime: '2026-11-20 09:16:00' })]);
+			expect(refused.status).toBe(429);
+			expect(refused.body.ExceptionMessage).toBe('API calls exceeded the limit of 2 in 60 second(s)');
+			expect(sandbox.activities()).toHaveLength(1);
+			expect((await upsert({ EmailAddress: 'single@example.org' })).status).toBe(200);
+		});
+
+		it('posts the activities when the answer is lost', async () => {
+			const lead = sandbox.seedLead({ EmailAddress: 'lost-activity@example.org' });
+			sandbox.injectFault({ endpoint: 'activityBulkAdd', nth: 1, fault: { kind: 'lostResponse' } });
+			await expect(bulkAdd([activity(lead.ProspectID)])).rejects.toThrow();
+			expect(sandbox.activities()).toHaveLength(1);
+		});
+	});
+
 	describe('rate limits', () => {
 		it('refuses the call after the limit with 429 and the vendor exception', async () => {
 			sandbox.configure({ limit: 3, windowMs: 60_000 });
