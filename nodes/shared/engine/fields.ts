@@ -75,6 +75,28 @@ export interface MappingOptions {
 	alwaysIgnore?: string[];
 }
 
+interface FieldLookup {
+	byId: Map<string, CrmField>;
+	/** By id and by label, normalised: what "Map Automatically" matches input keys against. */
+	byLooseName: Map<string, CrmField>;
+}
+
+// Built once per field list (one per execution), not once per item.
+const lookups = new WeakMap<CrmField[], FieldLookup>();
+
+export function lookupOf(fields: CrmField[]): FieldLookup {
+	let lookup = lookups.get(fields);
+	if (!lookup) {
+		lookup = { byId: new Map(fields.map((field) => [field.id, field])), byLooseName: new Map() };
+		for (const field of fields) {
+			lookup.byLooseName.set(normaliseName(field.displayName), field);
+			lookup.byLooseName.set(normaliseName(field.id), field);
+		}
+		lookups.set(fields, lookup);
+	}
+	return lookup;
+}
+
 /**
  * Reads one item's values from the resource mapper, keyed by CRM field id, and rejects fields
  * the CRM does not have, naming the closest real ones.
@@ -85,12 +107,7 @@ export function readMappedValues(
 	fields: CrmField[],
 	options: MappingOptions = {},
 ): Record<string, unknown> {
-	const byId = new Map(fields.map((field) => [field.id, field]));
-	const byLooseName = new Map<string, CrmField>();
-	for (const field of fields) {
-		byLooseName.set(normaliseName(field.displayName), field);
-		byLooseName.set(normaliseName(field.id), field);
-	}
+	const { byId, byLooseName } = lookupOf(fields);
 	const values: Record<string, unknown> = {};
 	if (columns.mappingMode === 'autoMapInputData') {
 		for (const [key, value] of Object.entries(itemJson)) {

@@ -1,5 +1,5 @@
 import { LeadInputError } from './errors';
-import type { CrmField } from './fields';
+import { lookupOf, type CrmField } from './fields';
 
 export interface ShapeOptions {
 	/** Send empty values (as the CRM's "clear" value) instead of leaving the field untouched. */
@@ -38,7 +38,7 @@ export function shapeValues(
 	fields: CrmField[],
 	options: ShapeOptions,
 ): Record<string, unknown> {
-	const byId = new Map(fields.map((field) => [field.id, field]));
+	const { byId } = lookupOf(fields);
 	const out: Record<string, unknown> = {};
 	for (const [id, raw] of Object.entries(values)) {
 		if (isEmpty(raw)) {
