@@ -95,3 +95,32 @@ export async function eachLead(
 	}
 	return { written, failed, failureSamples: [...reasons] };
 }
+
+type Sent = { ok: true } | { ok: false; reason: string };
+type Granted = { token: string } | { reason: string };
+
+/** The two hand-built flows for CRMs with tokens, given how to get a token and how to write one lead. */
+export function tokenFlows<Lead>(
+	leadsFor: (count: number) => Lead[],
+	getToken: (url: string, retry: RetryOnFail) => Promise<Granted>,
+	write: (url: string, token: string, lead: Lead, retry: RetryOnFail) => Promise<Sent>,
+) {
+	return {
+		/** As the seeds do: every submission asks for a token, then writes its lead; nothing retries. */
+		seedStyle: async (job: { url: string; leads: number }) => {
+			const input = leadsFor(job.leads);
+			return await eachLead(job.leads, async (i) => {
+				const granted = await getToken(job.url, NO_RETRY);
+				if ('reason' in granted) return { ok: false, reason: granted.reason };
+				return await write(job.url, granted.token, input[i], NO_RETRY);
+			});
+		},
+		/** One token for the run, then one write per lead with n8n's Retry On Fail, no batching or pacing. */
+		perLead: async (job: { url: string; leads: number }) => {
+			const input = leadsFor(job.leads);
+			const granted = await getToken(job.url, N8N_RETRY_ON_FAIL);
+			if ('reason' in granted) return { written: 0, failed: job.leads, failureSamples: [granted.reason] };
+			return await eachLead(job.leads, (i) => write(job.url, granted.token, input[i], N8N_RETRY_ON_FAIL));
+		},
+	};
+}

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ActOnSandbox } from '../../../sandbox/acton/ActOnSandbox';
 import type { Sandbox } from '../../../sandbox/framework';
-import { describeAnswer, eachLead, N8N_RETRY_ON_FAIL, NO_RETRY, request, type RetryOnFail } from '../baseline';
+import { describeAnswer, request, tokenFlows, type RetryOnFail } from '../baseline';
 import { seconds, slidingWindowMs } from '../floors';
 import { executeNode, loadHarness } from '../node';
 import type { ChildOutcome, Job, Mode, RunResult, Scenario, TargetCheck } from '../types';
@@ -84,23 +84,8 @@ async function putRecord(url: string, token: string, lead: IDataObject, retry: R
 	return answer.body?.status === 'success' ? ({ ok: true } as const) : ({ ok: false, reason: `upsert: ${describeAnswer(answer)}` } as const);
 }
 
-/** Seed 000: the scriptlet asks for a token with the user's password on every submission, then PUTs the lead. */
-async function seedStyle(job: Job): Promise<ChildOutcome> {
-	const input = leads(job.leads);
-	return await eachLead(job.leads, async (i) => {
-		const granted = await passwordGrant(job.url, NO_RETRY);
-		if ('reason' in granted) return { ok: false, reason: granted.reason };
-		return await putRecord(job.url, granted.token, input[i], NO_RETRY);
-	});
-}
-
-/** One password grant for the run, then one PUT per lead with Retry On Fail. Act-On has no batch call, so this is also the node's call pattern, unpaced. */
-async function perLead(job: Job): Promise<ChildOutcome> {
-	const input = leads(job.leads);
-	const granted = await passwordGrant(job.url, N8N_RETRY_ON_FAIL);
-	if ('reason' in granted) return { written: 0, failed: job.leads, failureSamples: [granted.reason] };
-	return await eachLead(job.leads, (i) => putRecord(job.url, granted.token, input[i], N8N_RETRY_ON_FAIL));
-}
+/** Seed 000: the scriptlet asks for a token with the user's password on every submission, then PUTs the lead; the hand-built chain gets one token for the run, then writes per lead. */
+const { seedStyle, perLead } = tokenFlows(leads, passwordGrant, putRecord);
 
 export const acton: Scenario = {
 	crm: 'acton',

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Sandbox } from '../../../sandbox/framework';
 import { ZohoSandbox } from '../../../sandbox/zoho/ZohoSandbox';
-import { describeAnswer, eachLead, N8N_RETRY_ON_FAIL, NO_RETRY, request, type RetryOnFail } from '../baseline';
+import { describeAnswer, request, tokenFlows, type RetryOnFail } from '../baseline';
 import { concurrencyMs, seconds } from '../floors';
 import { executeNode, loadHarness } from '../node';
 import type { ChildOutcome, Job, Mode, RunResult, Scenario, TargetCheck } from '../types';
@@ -80,23 +80,8 @@ async function upsertOne(url: string, token: string, lead: IDataObject, retry: R
 	return answer.body?.data?.[0]?.status === 'success' ? ({ ok: true } as const) : ({ ok: false, reason: `upsert: ${describeAnswer(answer)}` } as const);
 }
 
-/** Seed 002: every form submission asks the accounts server for a token, then writes its lead. */
-async function seedStyle(job: Job): Promise<ChildOutcome> {
-	const input = leads(job.leads);
-	return await eachLead(job.leads, async (i) => {
-		const minted = await mintToken(job.url, NO_RETRY);
-		if ('reason' in minted) return { ok: false, reason: minted.reason };
-		return await upsertOne(job.url, minted.token, input[i], NO_RETRY);
-	});
-}
-
-/** A hand-built chain: one token for the run, then one upsert call per lead. */
-async function perLead(job: Job): Promise<ChildOutcome> {
-	const input = leads(job.leads);
-	const minted = await mintToken(job.url, N8N_RETRY_ON_FAIL);
-	if ('reason' in minted) return { written: 0, failed: job.leads, failureSamples: [minted.reason] };
-	return await eachLead(job.leads, (i) => upsertOne(job.url, minted.token, input[i], N8N_RETRY_ON_FAIL));
-}
+/** Seed 002: every form submission asks the accounts server for a token, then writes its lead; the hand-built chain gets one token for the run, then writes per lead. */
+const { seedStyle, perLead } = tokenFlows(leads, mintToken, upsertOne);
 
 export const zoho: Scenario = {
 	crm: 'zoho',
