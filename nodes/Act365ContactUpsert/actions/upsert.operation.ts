@@ -3,11 +3,10 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
-	type ResourceMapperValue,
 } from 'n8n-workflow';
 
 import { LeadInputError } from '../../shared/engine/errors';
-import { readMappedValues } from '../../shared/engine/fields';
+import { columnsReader, readMappedValues } from '../../shared/engine/fields';
 import { requireObject } from '../../shared/engine/input';
 import { buildOutput, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
 import { classifyCallError, DEFAULT_RETRY, waitBeforeRetry } from '../../shared/engine/retry';
@@ -29,7 +28,8 @@ export function act365Date(date: Date, withTime: boolean): string {
 
 export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const columns = this.getNodeParameter('columns', 0) as ResourceMapperValue;
+	const columnsOf = columnsReader(this);
+	const columns = columnsOf(0);
 	const concurrency = Number(options.maxParallelCalls ?? 3);
 	const surface = await act365Surface(this);
 	const pacing = await act365Pacing(this, concurrency);
@@ -89,7 +89,7 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 		describeCallError: describeCallError(surface),
 		prepare: (itemIndex) => {
 			const json = requireObject(items[itemIndex].json);
-			const itemColumns = this.getNodeParameter('columns', itemIndex) as ResourceMapperValue;
+			const itemColumns = columnsOf(itemIndex);
 			const values = readMappedValues(itemColumns, json, fields, { ignoreUnknownFields: options.ignoreUnknownFields === true });
 			const matchValue = values[matchField];
 			if (isEmpty(matchValue)) {

@@ -5,11 +5,10 @@ import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type JsonObject,
-	type ResourceMapperValue,
 } from 'n8n-workflow';
 
 import { classifyCallError, FatalCallError, findCause, LeadInputError } from '../../shared/engine/errors';
-import { normaliseName, readMappedValues } from '../../shared/engine/fields';
+import { columnsReader, normaliseName, readMappedValues } from '../../shared/engine/fields';
 import { requireObject } from '../../shared/engine/input';
 import { buildOutput, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
 import { DEFAULT_RETRY, waitBeforeRetry } from '../../shared/engine/retry';
@@ -84,6 +83,7 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const fields = toCrmFields(columns);
+	const columnsOf = columnsReader(this);
 	const { emailHeading } = columns;
 	const allColumns = columns.headings.map((heading) => `"${heading}"`).join(', ');
 
@@ -97,7 +97,7 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 		describeCallError,
 		prepare: (itemIndex) => {
 			const json = requireObject(items[itemIndex].json);
-			const itemColumns = this.getNodeParameter('columns', itemIndex) as ResourceMapperValue;
+			const itemColumns = columnsOf(itemIndex);
 			const source = itemColumns.mappingMode === 'autoMapInputData' ? withEmailAlias(json, columns) : json;
 			let values: Record<string, unknown> = {};
 			let unknown: LeadInputError | undefined;

@@ -3,11 +3,10 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
-	type ResourceMapperValue,
 } from 'n8n-workflow';
 
 import { LeadInputError } from '../../shared/engine/errors';
-import { readMappedValues } from '../../shared/engine/fields';
+import { columnsReader, readMappedValues } from '../../shared/engine/fields';
 import { executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
 import { getPacer } from '../../shared/engine/pacing';
 import { requireObject } from '../../shared/engine/input';
@@ -26,7 +25,8 @@ export function zohoDate(date: Date, withTime: boolean): string {
 export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const module = this.getNodeParameter('module', 0) as string;
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const columns = this.getNodeParameter('columns', 0) as ResourceMapperValue;
+	const columnsOf = columnsReader(this);
+	const columns = columnsOf(0);
 	const fields = await getModuleFields(this, module);
 
 	const matchOn = columns.matchingColumns?.length ? columns.matchingColumns : ['Email'];
@@ -67,7 +67,7 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 		describeCallError,
 		prepare: (itemIndex) => {
 			const json = requireObject(items[itemIndex].json);
-			const itemColumns = this.getNodeParameter('columns', itemIndex) as ResourceMapperValue;
+			const itemColumns = columnsOf(itemIndex);
 			const values = readMappedValues(itemColumns, json, fields, { ignoreUnknownFields: options.ignoreUnknownFields === true });
 			const payload = shapeValues(values, fields, {
 				clearEmptyFields: options.clearEmptyFields === true,

@@ -1,4 +1,4 @@
-import type { FieldType, IDataObject, ResourceMapperField, ResourceMapperValue } from 'n8n-workflow';
+import type { FieldType, IDataObject, IExecuteFunctions, ResourceMapperField, ResourceMapperValue } from 'n8n-workflow';
 
 import { LeadInputError } from './errors';
 
@@ -134,4 +134,14 @@ function unknownField(key: string, fields: CrmField[], hint: string): LeadInputE
 		field: key,
 		description: `Closest fields: ${closest.join(', ')}.${hint}`,
 	});
+}
+
+/**
+ * Reads a resource mapper parameter per item. "Map Automatically" holds no expressions, so its
+ * value is the same for every item and is resolved once; mapped fields are resolved per item.
+ */
+export function columnsReader(ctx: IExecuteFunctions, name = 'columns'): (itemIndex: number) => ResourceMapperValue {
+	const first = ctx.getNodeParameter(name, 0) as ResourceMapperValue;
+	return (itemIndex) =>
+		itemIndex === 0 || first.mappingMode === 'autoMapInputData' ? first : (ctx.getNodeParameter(name, itemIndex) as ResourceMapperValue);
 }
