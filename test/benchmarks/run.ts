@@ -7,7 +7,7 @@
  * (write the table, chart and targets again from saved figures, without measuring).
  */
 import { fork } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Sandbox } from '../../sandbox/framework';
@@ -152,12 +152,30 @@ function commonTargets(limited: RunResult[]): TargetCheck[] {
 	return checks;
 }
 
+/** Every CRM the results hold figures for (more than this run's when --only merged them). */
+function scenariosIn(limited: RunResult[]): Scenario[] {
+	return SCENARIOS.filter((scenario) => limited.some((run) => run.crm === scenario.crm));
+}
+
 function allTargets(limited: RunResult[]): TargetCheck[] {
-	return [...scenarios.flatMap((scenario) => scenario.targets(limited.filter((run) => run.crm === scenario.crm))), ...commonTargets(limited)];
+	return [
+		...scenariosIn(limited).flatMap((scenario) => scenario.targets(limited.filter((run) => run.crm === scenario.crm))),
+		...commonTargets(limited),
+	];
+}
+
+/** With --only, the CRMs not run again keep their saved figures, so the published results stay whole. */
+function withSavedFigures(limited: RunResult[], cpu: RunResult[]): { limited: RunResult[]; cpu: RunResult[] } {
+	const path = join(OUTPUT, 'results.json');
+	if (!only || !existsSync(path)) return { limited, cpu };
+	const saved = JSON.parse(readFileSync(path, 'utf8')) as { limited: RunResult[]; cpu: RunResult[] };
+	const others = (runs: RunResult[]) => runs.filter((run) => !only.includes(run.crm));
+	return { limited: [...others(saved.limited), ...limited], cpu: [...others(saved.cpu), ...cpu] };
 }
 
 function write(meta: Meta, limited: RunResult[], cpu: RunResult[]): void {
 	const targets = allTargets(limited);
+	const scenarios = scenariosIn(limited);
 	mkdirSync(OUTPUT, { recursive: true });
 	writeFileSync(join(OUTPUT, 'results.json'), `${JSON.stringify({ meta, limited, cpu, targets }, null, '\t')}\n`);
 	writeFileSync(join(OUTPUT, 'results.md'), renderMarkdown({ meta, scenarios, limited, targets }));
@@ -219,7 +237,8 @@ async function main(): Promise<void> {
 			if (match) run.cpuPer1000Ms = ((match.cpuUserMs + match.cpuSystemMs) * 1000) / match.leads;
 		}
 
-		write({ ...machine(), latencyMs: LATENCY_MS, durationS: Math.round((Date.now() - started) / 1000) }, limited, cpu);
+		const merged = withSavedFigures(limited, cpu);
+		write({ ...machine(), latencyMs: LATENCY_MS, durationS: Math.round((Date.now() - started) / 1000) }, merged.limited, merged.cpu);
 	} finally {
 		await Promise.all([...sandboxes.values()].map((sandbox) => sandbox.close()));
 	}
