@@ -84,14 +84,14 @@ export async function executeLeadUpsert<Payload>(
 
 export type ItemResult = { json: IDataObject; failure?: undefined } | { failure: LeadFailure; json?: undefined };
 
+/** Errors buildOutput stopped the node with: already in their final words, never rewrapped. */
+const stopErrors = new WeakSet<Error>();
+
 /**
  * One output item per input item, in order, each paired with its input and carrying it under
  * `input`. Failures become error items (n8n routes them to the error output when the node is
  * set to), or stop the node with the first one, saying how many items were written.
  */
-/** Errors buildOutput stopped the node with: already in their final words, never rewrapped. */
-const stopErrors = new WeakSet<Error>();
-
 export function buildOutput(ctx: IExecuteFunctions, results: ItemResult[], redactor: Redactor): INodeExecutionData[] {
 	const items = ctx.getInputData();
 	const output: INodeExecutionData[] = [];
@@ -246,7 +246,7 @@ async function sendWithRetries<Payload>(
 				return;
 			}
 			if (classification.mayHaveApplied && !run.adapter.idempotent) {
-				pending = await keepUnapplied(pending, run);
+				pending = await keepUnapplied(pending, run, settings);
 				if (pending.length === 0) return;
 			}
 			await waitBeforeRetry(attempt, classification, settings, run.pacer);
@@ -255,7 +255,7 @@ async function sendWithRetries<Payload>(
 }
 
 /** Asks the CRM which writes of a lost call went through; returns the groups to send again. */
-async function keepUnapplied<Payload>(pending: Array<Group<Payload>>, run: LeadUpsertRun<Payload>) {
+async function keepUnapplied<Payload>(pending: Array<Group<Payload>>, run: LeadUpsertRun<Payload>, settings: RetrySettings) {
 	if (!run.adapter.reconcile) return pending;
 	for (let attempt = 0; ; attempt++) {
 		try {
@@ -268,7 +268,7 @@ async function keepUnapplied<Payload>(pending: Array<Group<Payload>>, run: LeadU
 			return unapplied;
 		} catch (error) {
 			const classification = classifyCallError(error);
-			if (!classification.retryable || attempt >= DEFAULT_RETRY.maxRetries) {
+			if (!classification.retryable || attempt >= settings.maxRetries) {
 				// Sending again without knowing could write twice: report instead of guessing.
 				const failure: LeadFailure = {
 					message: 'The CRM did not confirm whether this record was written, and checking failed',
@@ -277,7 +277,7 @@ async function keepUnapplied<Payload>(pending: Array<Group<Payload>>, run: LeadU
 				for (const group of pending) group.outcome = { ok: false, failure };
 				return [];
 			}
-			await waitBeforeRetry(attempt, classification, DEFAULT_RETRY, run.pacer);
+			await waitBeforeRetry(attempt, classification, settings, run.pacer);
 		}
 	}
 }
