@@ -123,13 +123,20 @@ export const properties: INodeProperties[] = [
 						{
 							name: 'Automatic',
 							value: 'auto',
-							description: 'The bulk API when it finishes sooner under the credential\'s two limits, else one call per lead',
+							description: 'The bulk APIs when they finish sooner under the credential\'s two limits, else one call per lead',
 						},
-						{ name: 'Bulk', value: 'bulk', description: 'Up to 25 leads per call, on the bulk quota' },
-						{ name: 'One Lead per Call', value: 'single', description: 'Lead.CreateOrUpdate for each lead, on the ordinary quota' },
+						{
+							name: 'Bulk',
+							value: 'bulk',
+							description: 'Up to 25 leads per call (then up to 25 activities per call when posting activities), on the bulk quota',
+						},
+						{
+							name: 'One Lead per Call',
+							value: 'single',
+							description: 'Lead.CreateOrUpdate (or CreateCustom with the activity) for each lead, on the ordinary quota',
+						},
 					],
 					default: 'auto',
-					displayOptions: { show: { '/operation': ['upsert'] } },
 				},
 				{
 					displayName: 'Batch Size',
@@ -137,8 +144,7 @@ export const properties: INodeProperties[] = [
 					type: 'number',
 					typeOptions: { minValue: 1, maxValue: 25 },
 					default: 25,
-					description: 'Leads per bulk call (LeadSquared accepts at most 25)',
-					displayOptions: { show: { '/operation': ['upsert'] } },
+					description: 'Leads, and activities, per bulk call (LeadSquared accepts at most 25)',
 				},
 				{
 					displayName: 'Skip Drop-Down Validation',

@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type Reso
 
 import type { CrmField } from '../../shared/engine/fields';
 import { searchFieldOf } from '../helpers/leads';
-import { leadSquaredClient, type LeadSquaredClient } from '../transport';
+import { leadSquaredClient, type LeadSquaredClient, type PlanLimits } from '../transport';
 
 export interface WriteSettings {
 	options: IDataObject;
@@ -37,4 +37,26 @@ export function checkedSearchField(ctx: IExecuteFunctions, fields: CrmField[]): 
 		});
 	}
 	return searchBy;
+}
+
+/** LeadSquared's most per bulk call, for leads and for activities alike. */
+const MAX_BULK_RECORDS = 25;
+
+/** Records per bulk call: the "Batch Size" option, within what LeadSquared accepts. */
+export function bulkBatchSize(settings: WriteSettings): number {
+	return Math.min(MAX_BULK_RECORDS, Math.max(1, Number(settings.options.batchSize ?? MAX_BULK_RECORDS)));
+}
+
+/**
+ * Bulk calls carry 25 leads but have their own, often much smaller quota: use them only when
+ * they finish sooner under the plan's limits (a tie keeps the scarce bulk quota free).
+ * `bulkCallsPerBatch` bulk calls replace `batchSize` single calls (two with an activity post).
+ */
+export function useBulkApi(mode: string, leads: number, batchSize: number, limits: PlanLimits, bulkCallsPerBatch = 1): boolean {
+	if (mode === 'bulk') return true;
+	if (mode === 'single') return false;
+	const singleMs = (Math.ceil(leads / limits.callsPerWindow) - 1) * limits.windowMs;
+	const bulkCalls = Math.ceil(leads / batchSize) * bulkCallsPerBatch;
+	const bulkMs = (Math.ceil(bulkCalls / limits.bulkCallsPerWindow) - 1) * limits.windowMs;
+	return bulkMs < singleMs;
 }

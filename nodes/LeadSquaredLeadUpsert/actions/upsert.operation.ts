@@ -6,22 +6,7 @@ import { describeCallError } from '../helpers/errors';
 import { getLeadFields } from '../helpers/fields';
 import { prepareLead, searchKeyOf, type LeadPayload } from '../helpers/leads';
 import { leadSquaredRedactor } from '../helpers/redaction';
-import type { PlanLimits } from '../transport';
-import { checkedSearchField, clientFor, writeSettings } from './common';
-
-const MAX_BULK_LEADS = 25;
-
-/**
- * Bulk calls carry 25 leads but have their own, often much smaller quota: use them only when
- * they finish sooner under the plan's limits (a tie keeps the scarce bulk quota free).
- */
-export function useBulkApi(mode: string, leads: number, batchSize: number, limits: PlanLimits): boolean {
-	if (mode === 'bulk') return true;
-	if (mode === 'single') return false;
-	const singleMs = (Math.ceil(leads / limits.callsPerWindow) - 1) * limits.windowMs;
-	const bulkMs = (Math.ceil(Math.ceil(leads / batchSize) / limits.bulkCallsPerWindow) - 1) * limits.windowMs;
-	return bulkMs < singleMs;
-}
+import { bulkBatchSize, checkedSearchField, clientFor, useBulkApi, writeSettings } from './common';
 
 export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const settings = writeSettings(this);
@@ -29,7 +14,7 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const fields = await getLeadFields(client);
 	const searchBy = checkedSearchField(this, fields);
 	const items = this.getInputData();
-	const batchSize = Math.min(MAX_BULK_LEADS, Math.max(1, Number(settings.options.batchSize ?? MAX_BULK_LEADS)));
+	const batchSize = bulkBatchSize(settings);
 	const bulk = useBulkApi(String(settings.options.apiMode ?? 'auto'), items.length, batchSize, client.limits);
 
 	return await executeLeadUpsert<LeadPayload>(this, {

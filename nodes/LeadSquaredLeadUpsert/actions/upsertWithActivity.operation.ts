@@ -4,12 +4,13 @@ import { LeadInputError } from '../../shared/engine/errors';
 import { readMappedValues, type CrmField } from '../../shared/engine/fields';
 import { executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
 import { isEmpty, shapeValues } from '../../shared/engine/values';
-import { LeadActivityAdapter, type ActivityPayload } from '../helpers/adapter';
+import type { ActivityPayload } from '../helpers/activities';
+import { BulkLeadActivityAdapter, LeadActivityAdapter } from '../helpers/adapter';
 import { describeCallError, fieldLabel } from '../helpers/errors';
 import { getActivityFields, getActivityTypes, getLeadFields, listActivityTypes } from '../helpers/fields';
 import { lsqDate, prepareLead, searchKeyOf } from '../helpers/leads';
 import { leadSquaredRedactor } from '../helpers/redaction';
-import { checkedSearchField, clientFor, writeSettings } from './common';
+import { bulkBatchSize, checkedSearchField, clientFor, useBulkApi, writeSettings } from './common';
 
 /** The activity's moment: the mapped value in any parseable form, or now. */
 function activityMoment(raw: unknown): Date {
@@ -44,13 +45,18 @@ export async function upsertWithActivity(this: IExecuteFunctions): Promise<INode
 	// Lead + event + date-time identify a post when its answer is lost: keep them distinct per run.
 	const taken = new Set<string>();
 
+	// Bulk: a lead call and an activity call per batch, both on the bulk quota, against one CreateCustom per lead.
+	const batchSize = bulkBatchSize(settings);
+	const bulk = useBulkApi(String(settings.options.apiMode ?? 'auto'), items.length, batchSize, client.limits, 2);
+	const context = { leadFields, activityFields, types };
+
 	return await executeLeadUpsert<ActivityPayload>(this, {
-		adapter: new LeadActivityAdapter(client, leadFields, activityFields, types),
-		pacer: client.pacers.single,
+		adapter: bulk ? new BulkLeadActivityAdapter(client, context, batchSize) : new LeadActivityAdapter(client, context),
+		pacer: bulk ? client.pacers.bulk : client.pacers.single,
 		concurrency: settings.concurrency,
 		retry: { maxRetries: settings.maxRetries },
 		redactor: await leadSquaredRedactor(this),
-		resultContext: { crm: 'LeadSquared', searchBy },
+		resultContext: { crm: 'LeadSquared', searchBy, api: bulk ? 'bulk' : 'single' },
 		describeCallError,
 		prepare: (itemIndex) => {
 			const lead = prepareLead(items[itemIndex].json, this.getNodeParameter('columns', itemIndex) as ResourceMapperValue, leadFields, searchBy, settings);

@@ -1,9 +1,17 @@
-import { findCause, FatalCallError } from '../../shared/engine/errors';
+import { FatalCallError, findCause, PartialBatchError, TransientCallError } from '../../shared/engine/errors';
 import type { CrmField } from '../../shared/engine/fields';
 import type { LeadUpsertAdapter, RecordOutcome } from '../../shared/engine/types';
 import { LeadSquaredError, type LeadSquaredClient } from '../transport';
-import { describeActivityError, describeLeadError } from './errors';
-import type { ActivityType } from './fields';
+import {
+	activityDetails,
+	activityFailure,
+	findPostedActivity,
+	LeadQueue,
+	recoveredActivity,
+	type ActivityContext,
+	type ActivityPayload,
+} from './activities';
+import { describeLeadError } from './errors';
 import { searchKeyOf, toAttributePairs, type LeadPayload } from './leads';
 
 const mergeLeads = (earlier: LeadPayload, later: LeadPayload): LeadPayload => ({
@@ -91,30 +99,6 @@ export class BulkLeadAdapter implements LeadUpsertAdapter<LeadPayload> {
 	}
 }
 
-export interface ActivityPayload {
-	lead: LeadPayload;
-	activity: {
-		ActivityEvent: number;
-		ActivityNote: string;
-		/** Set once per item, so the same activity can be recognised after a lost answer. */
-		ActivityDateTime: string;
-		Fields: Array<{ SchemaName: string; Value: string }>;
-	};
-	skipDropDownValidation: boolean;
-}
-
-interface RetrievedActivity {
-	Id: string;
-	EventCode?: number;
-	ActivityDateTime?: string;
-	ActivityNote?: string;
-	Data?: Array<{ Key: string; Value: string }>;
-}
-
-/** Pages of a lead's activities read when checking for a post whose answer was lost. */
-const MAX_ACTIVITY_PAGES = 10;
-const ACTIVITY_PAGE_SIZE = 100;
-
 /**
  * Lead + activity through ProspectActivity.svc/CreateCustom. Posting is not idempotent: after a
  * lost answer the engine asks `reconcile`, which looks for this exact activity on the lead
@@ -125,30 +109,23 @@ export class LeadActivityAdapter implements LeadUpsertAdapter<ActivityPayload> {
 
 	readonly batchSize = 1;
 
-	/** Posts for the same lead run one after another, so two items cannot both create it. */
-	private readonly tails = new Map<string, Promise<unknown>>();
+	private readonly queue = new LeadQueue();
 
 	constructor(
 		private readonly client: LeadSquaredClient,
-		private readonly leadFields: CrmField[],
-		private readonly activityFields: Map<number, CrmField[]>,
-		private readonly types: ActivityType[],
+		private readonly context: ActivityContext,
 	) {}
 
 	async send([item]: ActivityPayload[]): Promise<RecordOutcome[]> {
-		return [await this.oneAtATime(searchKeyOf(item.lead), async () => await this.post(item))];
+		return [await this.queue.run([searchKeyOf(item.lead)], async () => await this.post(item))];
 	}
 
 	async reconcile(batch: ActivityPayload[]): Promise<Array<RecordOutcome | undefined>> {
 		const outcomes: Array<RecordOutcome | undefined> = [];
 		for (const item of batch) {
 			const leadId = await this.findLeadId(item.lead);
-			const activity = leadId ? await this.findActivity(leadId, item.activity) : undefined;
-			outcomes.push(
-				activity && leadId
-					? { ok: true, action: 'inserted', id: activity.Id, details: { ...this.details(item, leadId), recoveredAfterLostAnswer: true } }
-					: undefined,
-			);
+			const activity = leadId ? await findPostedActivity(this.client, leadId, item.activity) : undefined;
+			outcomes.push(activity && leadId ? recoveredActivity(item, leadId, activity.Id) : undefined);
 		}
 		return outcomes;
 	}
@@ -168,27 +145,10 @@ export class LeadActivityAdapter implements LeadUpsertAdapter<ActivityPayload> {
 			);
 			const id = answer?.Message?.Id;
 			if (!id) return { ok: false, failure: { message: 'LeadSquared answered without an activity ID' } };
-			return { ok: true, action: 'inserted', id, details: this.details(item, answer.Message?.RelatedProspectId ?? null) };
+			return { ok: true, action: 'inserted', id, details: activityDetails(item, answer.Message?.RelatedProspectId ?? null) };
 		} catch (error) {
-			return asRecordFailure(error, (lsq) => ({
-				ok: false,
-				failure: describeActivityError(
-					lsq,
-					this.leadFields,
-					this.activityFields.get(item.activity.ActivityEvent) ?? [],
-					item.lead.searchBy,
-					this.types,
-				),
-			}));
+			return asRecordFailure(error, (lsq) => activityFailure(lsq, item, this.context));
 		}
-	}
-
-	private details(item: ActivityPayload, leadId: string | null) {
-		return {
-			leadId,
-			activityEvent: item.activity.ActivityEvent,
-			activityDateTime: item.activity.ActivityDateTime,
-		};
 	}
 
 	/** The lead's ID by its search key; for custom unique fields, an upsert of the lead alone (idempotent) tells it. */
@@ -212,43 +172,131 @@ export class LeadActivityAdapter implements LeadUpsertAdapter<ActivityPayload> {
 		// A lead created only now cannot carry the lost activity.
 		return answer?.Message?.IsCreated === true ? undefined : answer?.Message?.Id;
 	}
-
-	private async findActivity(leadId: string, activity: ActivityPayload['activity']): Promise<RetrievedActivity | undefined> {
-		for (let page = 0; page < MAX_ACTIVITY_PAGES; page++) {
-			const answer = await this.client.request<{ RecordCount?: number; ProspectActivities?: RetrievedActivity[] }>(
-				'POST',
-				'/v2/ProspectActivity.svc/Retrieve',
-				{
-					qs: { leadId },
-					body: { Parameter: { ActivityEvent: activity.ActivityEvent }, Paging: { Offset: page * ACTIVITY_PAGE_SIZE, RowCount: ACTIVITY_PAGE_SIZE } },
-				},
-			);
-			const listed = answer?.ProspectActivities ?? [];
-			const match = listed.find((candidate) => sameActivity(candidate, activity));
-			if (match) return match;
-			if (listed.length < ACTIVITY_PAGE_SIZE || (page + 1) * ACTIVITY_PAGE_SIZE >= Number(answer?.RecordCount ?? 0)) return undefined;
-		}
-		return undefined;
-	}
-
-	private async oneAtATime<T>(key: string, run: () => Promise<T>): Promise<T> {
-		const previous = this.tails.get(key) ?? Promise.resolve();
-		const current = previous.then(run);
-		const tail = current.catch(() => undefined);
-		this.tails.set(key, tail);
-		try {
-			return await current;
-		} finally {
-			if (this.tails.get(key) === tail) this.tails.delete(key);
-		}
-	}
 }
 
-/** Same event, date-time, note and field values: the post whose answer was lost. */
-function sameActivity(candidate: RetrievedActivity, activity: ActivityPayload['activity']): boolean {
-	if (candidate.EventCode !== undefined && Number(candidate.EventCode) !== activity.ActivityEvent) return false;
-	if (candidate.ActivityDateTime !== activity.ActivityDateTime) return false;
-	if ((candidate.ActivityNote ?? '') !== activity.ActivityNote) return false;
-	const data = new Map((candidate.Data ?? []).map((entry) => [entry.Key.toLowerCase(), entry.Value]));
-	return activity.Fields.every((field) => (data.get(field.SchemaName.toLowerCase()) ?? '') === field.Value);
+/** A row of the bulk activity post: the activity's id, or (assumed, unverified) the vendor's error words. */
+interface BulkActivityRow {
+	ProspectActivityId?: string;
+	ExceptionType?: string;
+	ExceptionMessage?: string;
+	ErrorMessage?: string;
+}
+
+/**
+ * Lead + activity on the bulk quota: a batch's leads in one Lead/Bulk/CreateOrUpdate, then the
+ * activities of the leads that were written in one Bulk/CustomActivity/Add/ByLeadId. The lead
+ * call is idempotent; the activity call is not, so after a lost answer `reconcile` looks for
+ * each activity that was sent before only the missing ones are posted again.
+ */
+export class BulkLeadActivityAdapter implements LeadUpsertAdapter<ActivityPayload> {
+	readonly idempotent = false;
+
+	private readonly leads: BulkLeadAdapter;
+
+	private readonly queue = new LeadQueue();
+
+	/** Leads already written for an item: its repeats post only the activity. */
+	private readonly leadIds = new WeakMap<ActivityPayload, string>();
+
+	/** Items whose activity was sent at least once: only these can have been posted unseen. */
+	private readonly sent = new WeakSet<ActivityPayload>();
+
+	constructor(
+		private readonly client: LeadSquaredClient,
+		private readonly context: ActivityContext,
+		readonly batchSize: number,
+	) {
+		this.leads = new BulkLeadAdapter(client, context.leadFields, batchSize);
+	}
+
+	async send(batch: ActivityPayload[]): Promise<RecordOutcome[]> {
+		return await this.queue.run(
+			batch.map((item) => searchKeyOf(item.lead)),
+			async () => await this.write(batch),
+		);
+	}
+
+	async reconcile(batch: ActivityPayload[]): Promise<Array<RecordOutcome | undefined>> {
+		return await Promise.all(
+			batch.map(async (item) => {
+				const leadId = this.leadIds.get(item);
+				if (!leadId || !this.sent.has(item)) return undefined;
+				const activity = await findPostedActivity(this.client, leadId, item.activity);
+				return activity ? recoveredActivity(item, leadId, activity.Id) : undefined;
+			}),
+		);
+	}
+
+	private async write(batch: ActivityPayload[]): Promise<RecordOutcome[]> {
+		const settled: Array<RecordOutcome | undefined> = batch.map(() => undefined);
+		await this.writeLeads(batch, settled);
+		const ready = batch.filter((item, index) => !settled[index] && this.leadIds.has(item));
+		if (ready.length > 0) {
+			// The leads' own refusals stand when the activity call fails; only the activities are retried or checked.
+			const rows = await this.postActivities(ready).catch(async (error: unknown) => await Promise.reject(new PartialBatchError(settled, error)));
+			ready.forEach((item, index) => (settled[batch.indexOf(item)] = this.activityOutcome(item, rows[index])));
+		}
+		return settled.map((outcome) => outcome ?? { ok: false, failure: { message: 'LeadSquared returned no lead ID for this item' } });
+	}
+
+	/**
+	 * One row per lead, not per item: two submissions of one lead in one call could create it
+	 * twice, so their fields are merged (later values win) and the lead's ID goes to both.
+	 */
+	private async writeLeads(batch: ActivityPayload[], settled: Array<RecordOutcome | undefined>): Promise<void> {
+		const byKey = new Map<string, { lead: LeadPayload; indexes: number[] }>();
+		batch.forEach((item, index) => {
+			if (this.leadIds.has(item)) return;
+			const key = searchKeyOf(item.lead);
+			const row = byKey.get(key);
+			if (row) {
+				row.lead = mergeLeads(row.lead, item.lead);
+				row.indexes.push(index);
+			} else byKey.set(key, { lead: item.lead, indexes: [index] });
+		});
+		const rows = [...byKey.values()];
+		if (rows.length === 0) return;
+		const outcomes = await this.leads.send(rows.map((row) => row.lead));
+		rows.forEach((row, rowIndex) => {
+			const outcome = outcomes[rowIndex];
+			for (const index of row.indexes) {
+				if (outcome?.ok) this.leadIds.set(batch[index], outcome.id);
+				else settled[index] = outcome ?? { ok: false, failure: { message: 'LeadSquared returned no row for this lead' } };
+			}
+		});
+	}
+
+	private async postActivities(items: ActivityPayload[]): Promise<BulkActivityRow[]> {
+		for (const item of items) this.sent.add(item);
+		const answer = await this.client.request<{ Response?: BulkActivityRow[] }>('POST', '/v2/ProspectActivity.svc/Bulk/CustomActivity/Add/ByLeadId', {
+			body: items.map((item) => ({
+				RelatedProspectId: this.leadIds.get(item),
+				...item.activity,
+				// Per activity here, as CreateCustom takes it per call (unverified for the bulk post).
+				...(item.skipDropDownValidation ? { ValidateDropDownOptions: true } : {}),
+			})),
+			quota: 'bulk',
+		});
+		if (!Array.isArray(answer?.Response)) {
+			// The activities may be posted all the same: check them like a lost answer.
+			throw new TransientCallError('LeadSquared answered the bulk activity post without per-activity rows', undefined, true);
+		}
+		return answer.Response;
+	}
+
+	private activityOutcome(item: ActivityPayload, row: BulkActivityRow | undefined): RecordOutcome {
+		const leadId = this.leadIds.get(item) ?? null;
+		if (row?.ProspectActivityId) return { ok: true, action: 'inserted', id: row.ProspectActivityId, details: activityDetails(item, leadId) };
+		if (!row) {
+			return {
+				ok: false,
+				failure: {
+					message: 'LeadSquared returned no row for this activity',
+					description: "Check the lead's activities in LeadSquared before running this item again.",
+				},
+			};
+		}
+		const error = new LeadSquaredError(row.ExceptionType ?? 'Error', row.ExceptionMessage ?? row.ErrorMessage ?? 'The activity was not posted');
+		return activityFailure(error, item, this.context);
+	}
 }
