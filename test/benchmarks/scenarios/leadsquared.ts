@@ -35,8 +35,9 @@ async function viaNode(job: Job): Promise<ChildOutcome> {
 	const limits =
 		job.mode === 'limited'
 			? { callsPerWindow: CALLS_PER_WINDOW, bulkCallsPerWindow: BULK_CALLS_PER_WINDOW, rateLimitWindowSeconds: WINDOW_MS / 1000 }
-			: // Lifted, with bulk still the faster quota, so the CPU run makes the same calls as the timed one.
-				{ callsPerWindow: 10_000, bulkCallsPerWindow: 1_000_000, rateLimitWindowSeconds: 1 };
+			: // Lifted, with bulk still the faster quota (1,000 single calls need two windows, the bulk
+				// calls one), so the CPU run makes the same calls as the timed one.
+				{ callsPerWindow: 500, bulkCallsPerWindow: 1_000_000, rateLimitWindowSeconds: 1 };
 	const credential = store.add(CREDENTIAL, { region: 'custom', customBaseUrl: job.url, ...KEYS, ...limits });
 	const columns = { mappingMode: 'autoMapInputData', value: null, matchingColumns: ['EmailAddress'], schema: [] };
 	const withActivity = job.work === ACTIVITY;
@@ -127,8 +128,8 @@ function activityFloor(leads: number, latencyMs: number) {
 		ms,
 		formula:
 			`best of one CreateCustom per lead at ${CALLS_PER_WINDOW} per ${WINDOW_MS / 1000} s = ${seconds(singles)}, ` +
-			`and bulk: ${bulkCalls / 2} bulk lead upserts plus ${bulkCalls / 2} bulk activity posts (LeadSquared's Bulk/CustomActivity/Add/ByLeadId, 25 a call; ` +
-			`the emulator does not offer it, and the node posts activities one per lead) at ${BULK_CALLS_PER_WINDOW} per ${WINDOW_MS / 1000} s = ${seconds(bulk)} → ${seconds(ms)}`,
+			`and bulk: ${bulkCalls / 2} bulk lead upserts plus ${bulkCalls / 2} bulk activity posts (Bulk/CustomActivity/Add/ByLeadId, 25 a call) ` +
+			`at ${BULK_CALLS_PER_WINDOW} per ${WINDOW_MS / 1000} s = ${seconds(bulk)} → ${seconds(ms)}`,
 	};
 }
 
@@ -144,7 +145,8 @@ export const leadsquared: Scenario = {
 	variantsText: {
 		node:
 			'**lead**: Create or Update, Map Automatically, Search By EmailAddress, the credential set to the plan\'s limits (it picks bulk when the bulk quota is faster); ' +
-			'**lead + activity**: Create or Update with Activity (event 205, the page as mx_Custom_1), one CreateCustom per lead, paced',
+			'**lead + activity**: Create or Update and Post Activity (event 205, the page as mx_Custom_1), which picks the bulk APIs by itself ' +
+			'when they are faster (per 25 leads, one bulk lead upsert and one bulk activity post) over one CreateCustom per lead, paced',
 		seed: 'seed 003: per lead, one CreateCustom call (lead and activity), keys in the query string, no pacing, no retry',
 		perLead: 'one Lead.CreateOrUpdate call per lead, one lead at a time, keys in the query string, with n8n\'s Retry On Fail (3 tries, 1 s apart)',
 	},
@@ -176,24 +178,23 @@ export const leadsquared: Scenario = {
 		return runs
 			.filter((run) => run.variant === 'node')
 			.flatMap((run) => {
-				const checks: TargetCheck[] = [];
 				const refused = run.refusals.rateLimit ?? 0;
-				if (run.work === LEAD) {
-					const ratio = run.wallMs / run.floorMs;
-					checks.push({
+				const ratio = run.wallMs / run.floorMs;
+				// Both flows: lead alone, and lead + activity (which the bulk APIs now bring near its floor too).
+				return [
+					{
 						crm: run.title,
 						target: `${run.flow}, ${run.leads.toLocaleString('en')} leads: wall time within 1.1× of the floor, every lead written`,
 						pass: ratio <= 1.1 && run.written === run.leads,
 						measured: `${seconds(run.wallMs)} against ${seconds(run.floorMs)} = ${ratio.toFixed(3)}×; ${run.written} of ${run.leads} written`,
-					});
-				}
-				checks.push({
-					crm: run.title,
-					target: `${run.flow}, ${run.leads.toLocaleString('en')} leads: no rate-limit refusal`,
-					pass: refused === 0,
-					measured: `${refused} refused`,
-				});
-				return checks;
+					},
+					{
+						crm: run.title,
+						target: `${run.flow}, ${run.leads.toLocaleString('en')} leads: no rate-limit refusal`,
+						pass: refused === 0,
+						measured: `${refused} refused`,
+					},
+				];
 			});
 	},
 };
