@@ -1,5 +1,6 @@
-import type { IExecuteFunctions, INodeExecutionData, ResourceMapperValue } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { columnsReader } from '../../shared/engine/fields';
 import { executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
 import { BulkLeadAdapter, SingleLeadAdapter } from '../helpers/adapter';
 import { describeCallError } from '../helpers/errors';
@@ -14,6 +15,7 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const fields = await getLeadFields(client);
 	const searchBy = checkedSearchField(this, fields);
 	const items = this.getInputData();
+	const columnsOf = columnsReader(this);
 	const batchSize = bulkBatchSize(settings);
 	const bulk = useBulkApi(String(settings.options.apiMode ?? 'auto'), items.length, batchSize, client.limits);
 
@@ -26,7 +28,7 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 		resultContext: { crm: 'LeadSquared', searchBy, api: bulk ? 'bulk' : 'single' },
 		describeCallError,
 		prepare: (itemIndex) => {
-			const lead = prepareLead(items[itemIndex].json, this.getNodeParameter('columns', itemIndex) as ResourceMapperValue, fields, searchBy, settings);
+			const lead = prepareLead(items[itemIndex].json, columnsOf(itemIndex), fields, searchBy, settings);
 			return { itemIndex, payload: lead, dedupeKey: searchKeyOf(lead) };
 		},
 	});

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, ResourceMapperValue } from 'n8n-workflow';
 
 import { LeadInputError } from '../../shared/engine/errors';
-import { readMappedValues, type CrmField } from '../../shared/engine/fields';
+import { columnsReader, readMappedValues, type CrmField } from '../../shared/engine/fields';
 import { executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
 import { isEmpty, shapeValues } from '../../shared/engine/values';
 import type { ActivityPayload } from '../helpers/activities';
@@ -34,6 +34,7 @@ export async function upsertWithActivity(this: IExecuteFunctions): Promise<INode
 	const searchBy = checkedSearchField(this, leadFields);
 	const types = await getActivityTypes(client);
 	const items = this.getInputData();
+	const columnsOf = columnsReader(this);
 
 	// prepare() cannot call LeadSquared, so each activity type's fields are read up front.
 	const events = items.map((_item, i) => this.getNodeParameter('activityEvent', i, '') as string | number);
@@ -59,7 +60,7 @@ export async function upsertWithActivity(this: IExecuteFunctions): Promise<INode
 		resultContext: { crm: 'LeadSquared', searchBy, api: bulk ? 'bulk' : 'single' },
 		describeCallError,
 		prepare: (itemIndex) => {
-			const lead = prepareLead(items[itemIndex].json, this.getNodeParameter('columns', itemIndex) as ResourceMapperValue, leadFields, searchBy, settings);
+			const lead = prepareLead(items[itemIndex].json, columnsOf(itemIndex), leadFields, searchBy, settings);
 			const rawEvent = events[itemIndex];
 			const event = Number(rawEvent);
 			const fields = activityFields.get(event);
