@@ -68,22 +68,20 @@ export async function act365ApiRequest<T = IDataObject>(
 		}
 	};
 	if (!options.pacer) return await call();
-	await reserveCredentialCheck(ctx, options.pacer);
-	return await options.pacer.run(call);
+	return await options.pacer.run(call, (await credentialChecksFirst(ctx)) ? 2 : 1);
 }
 
 const credentialsSeenReady = new WeakSet<object>();
 
 /**
- * A credential with no stored token checks its keys (or signs in) with one call of its own,
- * inside the first request: that call counts toward the limit too, so it takes a slot.
+ * A credential with no stored token checks its keys (or signs in) with a request of its own
+ * inside the next call: the CRM counts that request too, so the call takes two slots.
  */
-async function reserveCredentialCheck(ctx: Context, pacer: Pacer): Promise<void> {
-	if (credentialsSeenReady.has(ctx)) return;
-	const credentials = await ctx.getCredentials(ACT365_CREDENTIAL);
-	if (credentials.accessToken) {
+async function credentialChecksFirst(ctx: Context): Promise<boolean> {
+	if (credentialsSeenReady.has(ctx)) return false;
+	if ((await ctx.getCredentials(ACT365_CREDENTIAL)).accessToken) {
 		credentialsSeenReady.add(ctx);
-		return;
+		return false;
 	}
-	await pacer.run(async () => undefined);
+	return true;
 }

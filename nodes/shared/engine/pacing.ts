@@ -13,6 +13,8 @@ const SLOT_MARGIN_MS = 5;
  */
 export class Pacer {
 	private inFlight = 0;
+	/** Slots the calls in flight count for (a call may stand for more than one request). */
+	private inFlightSlots = 0;
 	/** When each finished call's slot frees, ascending. */
 	private slotFreeAt: number[] = [];
 	private pausedUntil = 0;
@@ -25,12 +27,17 @@ export class Pacer {
 		public concurrency: number,
 	) {}
 
-	async run<T>(call: () => Promise<T>): Promise<T> {
-		await this.acquire();
+	/**
+	 * Runs `call` once it fits. `slots` > 1 when the call makes more than one request the CRM
+	 * counts (a credential's own check inside it): all of them hold their slot until it answers.
+	 */
+	async run<T>(call: () => Promise<T>, slots = 1): Promise<T> {
+		const counted = Math.max(1, Math.min(slots, this.limit));
+		await this.acquire(counted);
 		try {
 			return await call();
 		} finally {
-			this.release();
+			this.release(counted);
 		}
 	}
 
@@ -39,7 +46,7 @@ export class Pacer {
 		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
 	}
 
-	private async acquire(): Promise<void> {
+	private async acquire(slots: number): Promise<void> {
 		// First come, first served: each caller waits for the one before it to get its slot.
 		const previous = this.gate;
 		let pass!: () => void;
@@ -49,15 +56,17 @@ export class Pacer {
 			for (;;) {
 				const now = Date.now();
 				while (this.slotFreeAt.length > 0 && this.slotFreeAt[0] <= now) this.slotFreeAt.shift();
-				const used = this.inFlight + this.slotFreeAt.length;
+				const used = this.inFlightSlots + this.slotFreeAt.length;
+				const full = used + slots > this.limit;
 				if (now < this.pausedUntil) {
 					await sleep(this.pausedUntil - now);
-				} else if (this.inFlight >= this.concurrency || (used >= this.limit && this.slotFreeAt.length === 0)) {
+				} else if (this.inFlight >= this.concurrency || (full && this.slotFreeAt.length === 0)) {
 					await new Promise<void>((resolve) => this.releaseWaiters.push(resolve));
-				} else if (used >= this.limit) {
+				} else if (full) {
 					await sleep(this.slotFreeAt[0] - now);
 				} else {
 					this.inFlight++;
+					this.inFlightSlots += slots;
 					return;
 				}
 			}
@@ -66,9 +75,11 @@ export class Pacer {
 		}
 	}
 
-	private release(): void {
+	private release(slots: number): void {
 		this.inFlight--;
-		this.slotFreeAt.push(Date.now() + this.windowMs + SLOT_MARGIN_MS);
+		this.inFlightSlots -= slots;
+		const freeAt = Date.now() + this.windowMs + SLOT_MARGIN_MS;
+		for (let i = 0; i < slots; i++) this.slotFreeAt.push(freeAt);
 		const waiters = this.releaseWaiters;
 		this.releaseWaiters = [];
 		for (const wake of waiters) wake();
