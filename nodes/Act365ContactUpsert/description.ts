@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { writeOptions } from '../shared/descriptions';
+import { lookupFields, writeOptions } from '../shared/descriptions';
 
 export const properties: INodeProperties[] = [
 	{
@@ -87,26 +87,5 @@ export const properties: INodeProperties[] = [
 			],
 		}),
 	},
-	{
-		displayName: 'Search By',
-		name: 'searchBy',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'Email', value: 'email' },
-			{ name: 'Contact ID', value: 'id' },
-		],
-		default: 'email',
-		displayOptions: { show: { operation: ['get'] } },
-	},
-	{
-		displayName: 'Value',
-		name: 'searchValue',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'ada@example.org',
-		description: 'The email or contact ID to look for',
-		displayOptions: { show: { operation: ['get'] } },
-	},
+	...lookupFields([{ name: 'Email', value: 'email' }, { name: 'Contact ID', value: 'id' }], 'email or contact ID'),
 ];

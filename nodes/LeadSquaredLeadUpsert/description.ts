@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { writeOptions } from '../shared/descriptions';
+import { lookupFields, writeOptions } from '../shared/descriptions';
 
 const WRITE_OPERATIONS = ['upsert', 'upsertWithActivity'];
 
@@ -157,27 +157,5 @@ export const properties: INodeProperties[] = [
 			],
 		}),
 	},
-	{
-		displayName: 'Search By',
-		name: 'searchBy',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'Email', value: 'email' },
-			{ name: 'Phone', value: 'phone' },
-			{ name: 'Lead ID', value: 'id' },
-		],
-		default: 'email',
-		displayOptions: { show: { operation: ['get'] } },
-	},
-	{
-		displayName: 'Value',
-		name: 'searchValue',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'ada@example.org',
-		description: 'The email, phone number or lead ID to look for',
-		displayOptions: { show: { operation: ['get'] } },
-	},
+	...lookupFields([{ name: 'Email', value: 'email' }, { name: 'Phone', value: 'phone' }, { name: 'Lead ID', value: 'id' }], 'email, phone number or lead ID'),
 ];

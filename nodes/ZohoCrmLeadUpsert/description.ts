@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { writeOptions } from '../shared/descriptions';
+import { lookupFields, writeOptions } from '../shared/descriptions';
 
 export const ZOHO_MODULES = [
 	{ name: 'Lead', value: 'Leads' },
@@ -112,26 +112,5 @@ export const properties: INodeProperties[] = [
 			],
 		}),
 	},
-	{
-		displayName: 'Search By',
-		name: 'searchBy',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'Email', value: 'email' },
-			{ name: 'Record ID', value: 'id' },
-		],
-		default: 'email',
-		displayOptions: { show: { operation: ['get'] } },
-	},
-	{
-		displayName: 'Value',
-		name: 'searchValue',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'ada@example.org',
-		description: 'The email or record ID to look for',
-		displayOptions: { show: { operation: ['get'] } },
-	},
+	...lookupFields([{ name: 'Email', value: 'email' }, { name: 'Record ID', value: 'id' }], 'email or record ID'),
 ];

@@ -60,3 +60,28 @@ export function writeOptions(settings: WriteOptionsSettings): INodeProperties[] 
 	];
 	return [...shared, ...(settings.extra ?? [])].sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
+
+/** The Get operation's two parameters: what to search by, and the value to look for. */
+export function lookupFields(searchBy: Array<{ name: string; value: string }>, lookedFor: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Search By',
+			name: 'searchBy',
+			type: 'options',
+			noDataExpression: true,
+			options: searchBy,
+			default: 'email',
+			displayOptions: { show: { operation: ['get'] } },
+		},
+		{
+			displayName: 'Value',
+			name: 'searchValue',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'ada@example.org',
+			description: `The ${lookedFor} to look for`,
+			displayOptions: { show: { operation: ['get'] } },
+		},
+	];
+}
