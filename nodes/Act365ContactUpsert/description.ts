@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { lookupFields, writeOptions } from '../shared/descriptions';
+import { lookupFields, upsertFieldMapper, writeOptions } from '../shared/descriptions';
 
 export const properties: INodeProperties[] = [
 	{
@@ -24,30 +24,17 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'upsert',
 	},
-	{
+	upsertFieldMapper({
 		displayName: 'Fields',
-		name: 'columns',
-		type: 'resourceMapper',
-		noDataExpression: true,
-		default: { mappingMode: 'defineBelow', value: null },
-		required: true,
-		typeOptions: {
-			resourceMapper: {
-				resourceMapperMethod: 'getFields',
-				mode: 'upsert',
-				fieldWords: { singular: 'field', plural: 'fields' },
-				addAllFields: false,
-				multiKeyMatch: false,
-				supportAutoMap: true,
-				matchingFieldsLabels: {
-					title: 'Match On',
-					description: 'The contact whose value matches is updated; without a match a contact is created',
-					hint: 'Email Address, or another field that identifies a person (phone, LinkedIn URL)',
-				},
-			},
+		method: 'getFields',
+		multiKeyMatch: false,
+		matchOn: {
+			title: 'Match On',
+			description: 'The contact whose value matches is updated; without a match a contact is created',
+			hint: 'Email Address, or another field that identifies a person (phone, LinkedIn URL)',
 		},
-		displayOptions: { show: { operation: ['upsert'] } },
-	},
+		operations: ['upsert'],
+	}),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { writeOptions } from '../shared/descriptions';
+import { upsertFieldMapper, writeOptions } from '../shared/descriptions';
 
 export const properties: INodeProperties[] = [
 	{
@@ -53,31 +53,19 @@ export const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
+	upsertFieldMapper({
 		displayName: 'Columns',
-		name: 'columns',
-		type: 'resourceMapper',
-		noDataExpression: true,
-		default: { mappingMode: 'defineBelow', value: null },
-		required: true,
-		typeOptions: {
-			loadOptionsDependsOn: ['list.value'],
-			resourceMapper: {
-				resourceMapperMethod: 'getColumns',
-				mode: 'upsert',
-				fieldWords: { singular: 'column', plural: 'columns' },
-				addAllFields: false,
-				multiKeyMatch: false,
-				supportAutoMap: true,
-				matchingFieldsLabels: {
-					title: 'Match On',
-					description: 'Act-On updates the first contact in the list with this e-mail, otherwise adds one',
-					hint: "The list's e-mail column",
-				},
-			},
+		method: 'getColumns',
+		dependsOn: ['list.value'],
+		multiKeyMatch: false,
+		fieldWords: { singular: 'column', plural: 'columns' },
+		matchOn: {
+			title: 'Match On',
+			description: 'Act-On updates the first contact in the list with this e-mail, otherwise adds one',
+			hint: "The list's e-mail column",
 		},
-		displayOptions: { show: { operation: ['upsert'] } },
-	},
+		operations: ['upsert'],
+	}),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { lookupFields, writeOptions } from '../shared/descriptions';
+import { lookupFields, upsertFieldMapper, writeOptions } from '../shared/descriptions';
 
 const WRITE_OPERATIONS = ['upsert', 'upsertWithActivity'];
 
@@ -32,30 +32,17 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'upsert',
 	},
-	{
+	upsertFieldMapper({
 		displayName: 'Lead Fields',
-		name: 'columns',
-		type: 'resourceMapper',
-		noDataExpression: true,
-		default: { mappingMode: 'defineBelow', value: null },
-		required: true,
-		typeOptions: {
-			resourceMapper: {
-				resourceMapperMethod: 'getFields',
-				mode: 'upsert',
-				fieldWords: { singular: 'field', plural: 'fields' },
-				addAllFields: false,
-				multiKeyMatch: false,
-				supportAutoMap: true,
-				matchingFieldsLabels: {
-					title: 'Search By',
-					description: 'The unique field LeadSquared finds the lead by: it updates the lead with this value, otherwise creates one',
-					hint: 'Email, Phone, or a custom field marked unique in LeadSquared',
-				},
-			},
+		method: 'getFields',
+		multiKeyMatch: false,
+		matchOn: {
+			title: 'Search By',
+			description: 'The unique field LeadSquared finds the lead by: it updates the lead with this value, otherwise creates one',
+			hint: 'Email, Phone, or a custom field marked unique in LeadSquared',
 		},
-		displayOptions: { show: { operation: WRITE_OPERATIONS } },
-	},
+		operations: WRITE_OPERATIONS,
+	}),
 	{
 		displayName: 'Activity Type Name or ID',
 		name: 'activityEvent',

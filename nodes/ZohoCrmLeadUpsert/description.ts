@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { lookupFields, writeOptions } from '../shared/descriptions';
+import { lookupFields, upsertFieldMapper, writeOptions } from '../shared/descriptions';
 
 export const ZOHO_MODULES = [
 	{ name: 'Lead', value: 'Leads' },
@@ -38,31 +38,18 @@ export const properties: INodeProperties[] = [
 		default: 'Leads',
 		description: 'The Zoho CRM module the records belong to',
 	},
-	{
+	upsertFieldMapper({
 		displayName: 'Fields',
-		name: 'columns',
-		type: 'resourceMapper',
-		noDataExpression: true,
-		default: { mappingMode: 'defineBelow', value: null },
-		required: true,
-		typeOptions: {
-			loadOptionsDependsOn: ['module'],
-			resourceMapper: {
-				resourceMapperMethod: 'getFields',
-				mode: 'upsert',
-				fieldWords: { singular: 'field', plural: 'fields' },
-				addAllFields: false,
-				multiKeyMatch: true,
-				supportAutoMap: true,
-				matchingFieldsLabels: {
-					title: 'Match On',
-					description: 'Duplicate-check fields, in order: Zoho updates the record whose value matches, otherwise creates one',
-					hint: 'Email, or fields marked "Do not allow duplicate values" in Zoho',
-				},
-			},
+		method: 'getFields',
+		dependsOn: ['module'],
+		multiKeyMatch: true,
+		matchOn: {
+			title: 'Match On',
+			description: 'Duplicate-check fields, in order: Zoho updates the record whose value matches, otherwise creates one',
+			hint: 'Email, or fields marked "Do not allow duplicate values" in Zoho',
 		},
-		displayOptions: { show: { operation: ['upsert'] } },
-	},
+		operations: ['upsert'],
+	}),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -85,3 +85,42 @@ export function lookupFields(searchBy: Array<{ name: string; value: string }>, l
 		},
 	];
 }
+
+export interface UpsertMapperSettings {
+	displayName: string;
+	/** The node's resourceMapping method that lists the CRM's fields. */
+	method: string;
+	/** Parameters whose change reloads the fields (module, list…). */
+	dependsOn?: string[];
+	/** Whether several fields may be matched on together. */
+	multiKeyMatch: boolean;
+	/** What the CRM calls its fields, when not "field" (Act-On: "column"). */
+	fieldWords?: { singular: string; plural: string };
+	matchOn: { title: string; description: string; hint: string };
+	operations: string[];
+}
+
+/** The field mapper of a write operation: live CRM fields, "Map Automatically", and what to match on. */
+export function upsertFieldMapper(settings: UpsertMapperSettings): INodeProperties {
+	return {
+		displayName: settings.displayName,
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		typeOptions: {
+			...(settings.dependsOn ? { loadOptionsDependsOn: settings.dependsOn } : {}),
+			resourceMapper: {
+				resourceMapperMethod: settings.method,
+				mode: 'upsert',
+				fieldWords: settings.fieldWords ?? { singular: 'field', plural: 'fields' },
+				addAllFields: false,
+				multiKeyMatch: settings.multiKeyMatch,
+				supportAutoMap: true,
+				matchingFieldsLabels: settings.matchOn,
+			},
+		},
+		displayOptions: { show: { operation: settings.operations } },
+	};
+}
