@@ -1,6 +1,6 @@
 import { ZohoSandbox } from '../../sandbox/zoho/ZohoSandbox';
 import { CredentialStore, runNode, testCredential } from '../harness';
-import { REFRESH_TOKEN, ZOHO_CREDENTIAL, zohoSetup } from './setup';
+import { REFRESH_TOKEN, ZOHO_CREDENTIAL, zohoCredentialData, zohoSetup } from './setup';
 
 let zoho: ZohoSandbox;
 beforeEach(async () => {
@@ -11,16 +11,7 @@ afterEach(async () => {
 	await zoho.close();
 });
 
-const credentialData = (overrides: Record<string, string> = {}) => ({
-	dataCenter: 'custom',
-	customAccountsUrl: zoho.baseUrl,
-	clientId: zoho.clientId,
-	clientSecret: zoho.clientSecret,
-	refreshToken: REFRESH_TOKEN,
-	accessToken: '',
-	apiDomain: '',
-	...overrides,
-});
+const credentialData = (overrides: Record<string, string> = {}) => zohoCredentialData(zoho, overrides);
 
 async function upsertWith(data: Record<string, string>) {
 	const store = new CredentialStore();
@@ -107,9 +98,8 @@ describe('Zoho CRM credential, shared tokens', () => {
 		const zoho = new ZohoSandbox({ refreshToken: REFRESH_TOKEN });
 		await zoho.listen();
 		const store = new CredentialStore();
-		const base = { dataCenter: 'custom', customAccountsUrl: zoho.baseUrl, clientId: zoho.clientId, refreshToken: REFRESH_TOKEN, accessToken: '', apiDomain: '' };
-		const good = store.add(ZOHO_CREDENTIAL, { ...base, clientSecret: zoho.clientSecret });
-		const typo = store.add(ZOHO_CREDENTIAL, { ...base, clientSecret: `${zoho.clientSecret}-typo` });
+		const good = store.add(ZOHO_CREDENTIAL, zohoCredentialData(zoho));
+		const typo = store.add(ZOHO_CREDENTIAL, zohoCredentialData(zoho, { clientSecret: `${zoho.clientSecret}-typo` }));
 		const run = (id: string) =>
 			runNode({
 				type: 'zohoCrmLeadUpsert',

@@ -6,12 +6,9 @@ import { CredentialStore, runNode, type OnError } from '../harness';
 export const ZOHO_CREDENTIAL = 'zohoCrmLeadUpsertApi';
 export const REFRESH_TOKEN = '1000.sandbox.refresh-token';
 
-/** A Zoho emulator, a credential pointing at it, and a way to run the node against both. */
-export async function zohoSetup() {
-	const zoho = new ZohoSandbox({ refreshToken: REFRESH_TOKEN });
-	await zoho.listen();
-	const store = new CredentialStore();
-	const credential = store.add(ZOHO_CREDENTIAL, {
+/** A credential pointing at the emulator's accounts server, with no token stored yet. */
+export function zohoCredentialData(zoho: ZohoSandbox, overrides: Record<string, string> = {}) {
+	return {
 		dataCenter: 'custom',
 		customAccountsUrl: zoho.baseUrl,
 		clientId: zoho.clientId,
@@ -19,7 +16,16 @@ export async function zohoSetup() {
 		refreshToken: REFRESH_TOKEN,
 		accessToken: '',
 		apiDomain: '',
-	});
+		...overrides,
+	};
+}
+
+/** A Zoho emulator, a credential pointing at it, and a way to run the node against both. */
+export async function zohoSetup() {
+	const zoho = new ZohoSandbox({ refreshToken: REFRESH_TOKEN });
+	await zoho.listen();
+	const store = new CredentialStore();
+	const credential = store.add(ZOHO_CREDENTIAL, zohoCredentialData(zoho));
 	const upsert = (items: IDataObject[], parameters: Partial<INodeParameters> = {}, onError: OnError = 'continueErrorOutput') =>
 		runNode({
 			type: 'zohoCrmLeadUpsert',
