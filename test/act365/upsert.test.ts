@@ -46,6 +46,25 @@ describe('Act! 365 Contact Upsert: create or update', () => {
 		expect(t.act.countOf('createContact')).toBe(2);
 	});
 
+	it('makes one contact when two executions send the same new leads at once, as a form posted twice does', async () => {
+		t.act.latencyMs = 20;
+		try {
+			const [first, second] = await Promise.all([t.upsert(leads(4)), t.upsert(leads(4))]);
+			expect([...first.errors, ...second.errors]).toHaveLength(0);
+			for (let i = 0; i < 4; i++) {
+				const email = String(leads(4)[i].emailAddress);
+				const contacts = t.act.contactsByEmail(email);
+				expect(contacts).toHaveLength(1);
+				// One execution created the contact; the other found it and updated it.
+				expect([first.success[i].json.action, second.success[i].json.action].sort()).toEqual(['inserted', 'updated']);
+				expect([first.success[i].json.id, second.success[i].json.id]).toEqual([contacts[0].id, contacts[0].id]);
+			}
+			expect(t.act.countOf('createContact')).toBe(4);
+		} finally {
+			t.act.latencyMs = 0;
+		}
+	});
+
 	it('gives an item without email its own error naming the field, and still writes the others', async () => {
 		const items = [{ emailAddress: 'a@example.org' }, { firstName: 'No email' }, { emailAddress: '   ' }, { emailAddress: 'b@example.org' }];
 		const run = await t.upsert(items);

@@ -16,7 +16,7 @@ import { describeCallError, describeFailure } from '../helpers/errors';
 import { DEFAULT_MATCH_FIELD, getContactFields, MATCHABLE_FIELDS, type ContactFields } from '../helpers/fields';
 import { act365Pacing } from '../helpers/pacing';
 import { act365Redactor } from '../helpers/redaction';
-import { act365Surface } from '../transport';
+import { ACT365_CREDENTIAL, act365Surface } from '../transport';
 
 /** IIS's default limit on the query string, which Act!'s hosts are assumed to keep. */
 const MAX_QUERY_LENGTH = 2048;
@@ -70,6 +70,7 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 		this,
 		surface,
 		{
+			scope: this.getNode().credentials?.[ACT365_CREDENTIAL]?.id ?? 'default',
 			matchField,
 			multipleMatches: (options.multipleMatches as MultipleMatchPolicy) ?? 'updateFirst',
 			batchSize: Number(options.batchSize ?? 50),

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { classifyCallError, PartialBatchError } from '../../shared/engine/errors';
+import { KeyQueue } from '../../shared/engine/keyQueue';
 import type { LeadUpsertAdapter, RecordOutcome } from '../../shared/engine/types';
 import { act365ApiRequest, encodeQueryValue, type Act365RequestOptions, type Act365Surface } from '../transport';
 import { describeRecordRefusal, isRecordRefusal } from './errors';
@@ -18,6 +19,8 @@ export interface ContactPayload {
 export type MultipleMatchPolicy = 'updateFirst' | 'updateAll' | 'error';
 
 export interface Act365UpsertSettings {
+	/** Which Act! database the contacts live in (the credential), for `contactWrites`. */
+	scope: string;
 	matchField: string;
 	multipleMatches: MultipleMatchPolicy;
 	batchSize: number;
@@ -34,6 +37,14 @@ export const normaliseMatchValue = (value: unknown) => String(value).trim().toLo
 
 /** OData string literal: a quote inside is written twice. */
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/**
+ * Act! allows duplicate contacts, so two executions that write the same new contact at once (a
+ * form posted twice) would both look it up, find nothing and both create it. Across every
+ * execution in this n8n process, batches that share a contact run one after another: the later
+ * one's look-up finds the contact the earlier one created, and updates it.
+ */
+const contactWrites = new KeyQueue();
 
 /** Stops the calls of a batch not yet sent once one call failed for the whole batch. */
 class BatchHalted extends Error {}
@@ -77,6 +88,12 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 	}
 
 	async send(batch: ContactPayload[]): Promise<RecordOutcome[]> {
+		const { scope, matchField } = this.settings;
+		const keys = batch.filter((payload) => !this.settled.has(payload)).map((payload) => `${scope}|${matchField}|${payload.key}`);
+		return await contactWrites.run(keys, async () => await this.lookUpAndWrite(batch));
+	}
+
+	private async lookUpAndWrite(batch: ContactPayload[]): Promise<RecordOutcome[]> {
 		let halt: unknown;
 		const options: Act365RequestOptions = {
 			timeout: this.settings.timeout,

@@ -99,24 +99,3 @@ function sameActivity(candidate: RetrievedActivity, activity: ActivityPayload['a
 	const data = new Map((candidate.Data ?? []).map((entry) => [entry.Key.toLowerCase(), entry.Value]));
 	return activity.Fields.every((field) => (data.get(field.SchemaName.toLowerCase()) ?? '') === field.Value);
 }
-
-/**
- * Runs writes one after another when they touch the same lead, so two items of one new lead
- * cannot both create it; writes on other leads run in parallel.
- */
-export class LeadQueue {
-	private readonly tails = new Map<string, Promise<unknown>>();
-
-	async run<T>(leadKeys: string[], write: () => Promise<T>): Promise<T> {
-		const keys = [...new Set(leadKeys)];
-		const previous = keys.map((key) => this.tails.get(key)).filter((tail) => tail !== undefined);
-		const current = Promise.all(previous).then(write);
-		const tail = current.catch(() => undefined);
-		for (const key of keys) this.tails.set(key, tail);
-		try {
-			return await current;
-		} finally {
-			for (const key of keys) if (this.tails.get(key) === tail) this.tails.delete(key);
-		}
-	}
-}

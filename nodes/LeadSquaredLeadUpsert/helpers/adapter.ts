@@ -1,12 +1,12 @@
 import { FatalCallError, findCause, PartialBatchError, TransientCallError } from '../../shared/engine/errors';
 import type { CrmField } from '../../shared/engine/fields';
+import { KeyQueue } from '../../shared/engine/keyQueue';
 import type { LeadUpsertAdapter, RecordOutcome } from '../../shared/engine/types';
 import { LeadSquaredError, type LeadSquaredClient } from '../transport';
 import {
 	activityDetails,
 	activityFailure,
 	findPostedActivity,
-	LeadQueue,
 	recoveredActivity,
 	type ActivityContext,
 	type ActivityPayload,
@@ -109,7 +109,8 @@ export class LeadActivityAdapter implements LeadUpsertAdapter<ActivityPayload> {
 
 	readonly batchSize = 1;
 
-	private readonly queue = new LeadQueue();
+	/** Two items of one new lead cannot both create it. */
+	private readonly queue = new KeyQueue();
 
 	constructor(
 		private readonly client: LeadSquaredClient,
@@ -193,7 +194,8 @@ export class BulkLeadActivityAdapter implements LeadUpsertAdapter<ActivityPayloa
 
 	private readonly leads: BulkLeadAdapter;
 
-	private readonly queue = new LeadQueue();
+	/** Two items of one new lead cannot both create it. */
+	private readonly queue = new KeyQueue();
 
 	/** Leads already written for an item: its repeats post only the activity. */
 	private readonly leadIds = new WeakMap<ActivityPayload, string>();
