@@ -1,11 +1,16 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { CredentialStore } from '../harness';
-import type { ChildOutcome } from './types';
+import type { ChildOutcome, Job } from './types';
 
 /** The harness loads n8n-core and the compiled package; only node runs pay for that. */
 export function loadHarness(): typeof import('../harness') {
 	return require('../harness');
+}
+
+/** An unmeasured run's credential gets an id of its own: pacers and metadata caches are keyed by it. */
+export function credentialIdFor(job: Job, credentialType: string): string | undefined {
+	return job.phase ? `${credentialType}-${job.phase}` : undefined;
 }
 
 export interface NodeExecution {

@@ -1,6 +1,7 @@
 import { cpus, platform, release, totalmem } from 'node:os';
 
 import { seconds } from './floors';
+import { CPU_PART_LABELS, CPU_PARTS } from './profile';
 import { VARIANT_LABELS, type RunResult, type Scenario, type TargetCheck, type Variant } from './types';
 
 export interface Meta {
@@ -51,7 +52,7 @@ function row(run: RunResult): string[] {
 		// A flow that gave up on leads did less work than the floor is for.
 		run.failed > 0 ? `(${ratio(run).toFixed(2)}×, incomplete)` : `${ratio(run).toFixed(2)}×`,
 		callsPerLead(run).toFixed(3),
-		`${(run.peakRssMb - run.idleRssMb).toFixed(1)} MB`,
+		`${(run.peakRssMb - run.idleRssMb).toFixed(1)} MB (heap +${Math.max(0, run.peakHeapMb - run.idleHeapMb).toFixed(1)} MB)`,
 		`${(cpuMs(run) / 1000).toFixed(2)} s (${((100 * cpuMs(run)) / run.wallMs).toFixed(1)}%)`,
 		run.cpuPer1000Ms === undefined ? '—' : `${Math.round(run.cpuPer1000Ms)} ms`,
 	];
@@ -81,6 +82,30 @@ function table(runs: RunResult[]): string {
 	return lines.join('\n');
 }
 
+/** One row per node flow: where its CPU time per 1,000 leads goes, and what the first execution costs once. */
+function cpuPartsTable(runs: RunResult[]): string {
+	const flows = new Map<string, RunResult>();
+	for (const run of runs) {
+		if (run.variant === 'node' && run.cpuPartsPer1000Ms && !flows.has(`${run.crm}|${run.flow}`)) flows.set(`${run.crm}|${run.flow}`, run);
+	}
+	const header = ['CRM', 'Flow', 'CPU per 1,000 leads', ...CPU_PARTS.map((part) => CPU_PART_LABELS[part]), 'First execution in a fresh process (1,000 leads, once)'];
+	const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
+	for (const run of flows.values()) {
+		const parts = run.cpuPartsPer1000Ms!;
+		const total = run.cpuPer1000Ms ?? 0;
+		lines.push(
+			`| ${[
+				run.title,
+				run.flow,
+				`${Math.round(total)} ms`,
+				...CPU_PARTS.map((part) => `${parts[part].toFixed(1)} ms (${total > 0 ? Math.round((100 * parts[part]) / total) : 0}%)`),
+				`${Math.round(run.warmUpCpuMs)} ms`,
+			].join(' | ')} |`,
+		);
+	}
+	return lines.join('\n');
+}
+
 /** Runs in each scenario's plan order. */
 function ordered(scenarios: Scenario[], runs: RunResult[]): RunResult[] {
 	return scenarios.flatMap((scenario) => {
@@ -107,6 +132,10 @@ export function renderConsole({ meta, scenarios, limited, targets }: ReportInput
 		`Benchmark ${meta.date} · ${meta.cpu} · ${meta.cores} cores · Node ${meta.node} · ${meta.latencyMs} ms per call`,
 		'',
 		table(ordered(scenarios, limited)),
+		'',
+		'Where the node\'s CPU time goes (latency 0, limits lifted):',
+		'',
+		cpuPartsTable(ordered(scenarios, limited)),
 		'',
 		...targetLines(targets),
 		'',
@@ -149,8 +178,14 @@ ${table(runs)}
 - **Written**: leads the CRM holds at the end; a lost lead is one the flow gave up on (the node routes each one to its error output with the reason).
 - **Emulator CPU**: CPU time the emulators spent answering, part of the wall time (work a vendor's servers would do); measured when the run had the emulators to itself (not for the baselines, which run side by side).
 - **Floor**: the least time the vendor's limits allow for the work, whatever the client; formulas below.
-- **Peak memory above idle**: the run's peak resident memory minus the idle process's (for the node, an idle process that has loaded n8n-core and the package).
-- **CPU time in the run**: user + system CPU of the client process during the run; **CPU per 1,000 leads** comes from a second run of 1,000 leads with latency 0 and the limits lifted, so nothing but the client's own work sets its pace.
+- **Peak memory above idle**: the run's peak resident memory minus the idle process's (for the node, an idle process that has loaded n8n-core and the package and run the flow once), and in brackets the peak growth of the JavaScript heap. A run no larger than the warm-up often fits in memory the process already holds, so its resident figure can be near 0.
+- **CPU time in the run**: user + system CPU of the client process during the run; **CPU per 1,000 leads** comes from a second run of 1,000 leads with latency 0 and the limits lifted, so nothing but the client's own work sets its pace. Both are measured in a process that has already run the same flow once (1,000 leads, unmeasured, to an emulator of its own), as a running n8n has by the time leads arrive; that first run's one-off cost is in the table below.
+
+### Where the node's CPU time goes
+
+${cpuPartsTable(runs)}
+
+The parts come from V8's sampling profiler on a repeat of each latency-0 run, every sample charged to the code it was taken in (a built-in such as \`JSON.stringify\` to the code that called it), and are scaled to the CPU time measured without the profiler. **The package's own code** is what this package ships (\`dist/\`): the engine, the adapters, the credentials. n8n's engine, its HTTP helpers (axios, a new connection per call) and garbage collection are paid by any node that sends the same calls from n8n. The CPU target below holds the package's own code, at its CPU per 1,000 leads times the run's thousands of leads, to a fifth of the run's wall time; each target line also gives the whole client process's share.
 
 ## Targets
 

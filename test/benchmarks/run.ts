@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Sandbox } from '../../sandbox/framework';
+import { CPU_PARTS, type CpuPart } from './profile';
 import { machine, renderChart, renderConsole, renderMarkdown, type Meta } from './report';
 import { SCENARIOS } from './scenarios';
 import { VARIANT_LABELS, type ChildReport, type Job, type Mode, type Plan, type RunResult, type Scenario, type TargetCheck } from './types';
@@ -21,7 +22,10 @@ const OUTPUT = join(ROOT, 'docs', 'benchmarks');
 const CPU_LEADS = 1000;
 /** The issue's memory target: extra memory for 10,000 leads through the node. */
 const MEMORY_TARGET_MB = 100;
-/** "Well below the wall time": at least four fifths of the run is spent waiting on the CRM. */
+/**
+ * "The node's own CPU time well below the wall time": the package's own code (its share of
+ * the profiled CPU time) takes at most a fifth of the run, so the CRM sets the pace.
+ */
 const CPU_SHARE_TARGET = 0.2;
 
 function option(name: string): string | undefined {
@@ -141,15 +145,26 @@ function commonTargets(limited: RunResult[]): TargetCheck[] {
 				measured: `${above.toFixed(1)} MB above an idle ${run.idleRssMb.toFixed(0)} MB (heap +${(run.peakHeapMb - run.idleHeapMb).toFixed(1)} MB)`,
 			});
 		}
-		const cpu = run.cpuUserMs + run.cpuSystemMs;
+		const processCpu = run.cpuUserMs + run.cpuSystemMs;
+		const processShare = `the whole client process, n8n-core and the HTTP stack included: ${(processCpu / 1000).toFixed(2)} s = ${((100 * processCpu) / run.wallMs).toFixed(1)}%`;
+		const own = run.cpuPartsPer1000Ms ? (run.cpuPartsPer1000Ms.package * run.leads) / 1000 : undefined;
 		checks.push({
 			crm: run.title,
-			target: `${label}: the node's CPU time at most ${CPU_SHARE_TARGET * 100}% of the wall time`,
-			pass: cpu <= CPU_SHARE_TARGET * run.wallMs,
-			measured: `${(cpu / 1000).toFixed(2)} s CPU in ${(run.wallMs / 1000).toFixed(2)} s (${((100 * cpu) / run.wallMs).toFixed(1)}%)`,
+			target: `${label}: the package's own code takes at most ${CPU_SHARE_TARGET * 100}% of the wall time in CPU`,
+			pass: own !== undefined && own <= CPU_SHARE_TARGET * run.wallMs,
+			measured:
+				own === undefined
+					? `no CPU profile of this flow; ${processShare}`
+					: `${(own / 1000).toFixed(3)} s in ${(run.wallMs / 1000).toFixed(2)} s = ${((100 * own) / run.wallMs).toFixed(own < 0.01 * run.wallMs ? 2 : 1)}%; ${processShare}`,
 		});
 	}
 	return checks;
+}
+
+/** The profile's sampled split, as shares of a CPU figure measured without the profiler. */
+function scaleParts(sampled: Record<CpuPart, number>, totalMs: number): Record<CpuPart, number> {
+	const sampledTotal = CPU_PARTS.reduce((sum, part) => sum + sampled[part], 0);
+	return Object.fromEntries(CPU_PARTS.map((part) => [part, sampledTotal > 0 ? (totalMs * sampled[part]) / sampledTotal : 0])) as Record<CpuPart, number>;
 }
 
 /** Every CRM the results hold figures for (more than this run's when --only merged them). */
@@ -234,7 +249,9 @@ async function main(): Promise<void> {
 		}
 		for (const run of limited) {
 			const match = cpu.find((candidate) => candidate.crm === run.crm && candidate.flow === run.flow);
-			if (match) run.cpuPer1000Ms = ((match.cpuUserMs + match.cpuSystemMs) * 1000) / match.leads;
+			if (!match) continue;
+			run.cpuPer1000Ms = ((match.cpuUserMs + match.cpuSystemMs) * 1000) / match.leads;
+			if (match.cpuProfile) run.cpuPartsPer1000Ms = scaleParts(match.cpuProfile, run.cpuPer1000Ms);
 		}
 
 		const merged = withSavedFigures(limited, cpu);

@@ -1,4 +1,5 @@
 import type { Sandbox } from '../../sandbox/framework';
+import type { CpuPart } from './profile';
 
 /** How the leads are sent: through the node, or as the two hand-built flows it replaces. */
 export type Variant = 'node' | 'seed' | 'perLead';
@@ -26,6 +27,12 @@ export interface Job {
 	url: string;
 	/** The emulator's own root, for its /__sandbox admin API. */
 	adminUrl: string;
+	/**
+	 * Set on the child's unmeasured runs (the warm-up before the measured run, the profiled one
+	 * after it), which go to an emulator of the child's own with a credential id of their own,
+	 * so no token, cache or pacer slot carries over to or from the measured run.
+	 */
+	phase?: 'warmUp' | 'profile';
 }
 
 /** What a child process measures about its own run. */
@@ -43,6 +50,14 @@ export interface ChildReport {
 	peakHeapMb: number;
 	/** Scenario-specific figures, e.g. token calls on a second execution. */
 	extra: Record<string, number>;
+	/**
+	 * CPU time of the warm-up run: what the first execution in a fresh process pays once for
+	 * loading and compiling code, kept out of the measured run as a running n8n has paid it.
+	 */
+	warmUpCpuMs: number;
+	warmUpLeads: number;
+	/** Sampled CPU milliseconds by part, from a profiled repeat of a `cpu` node run. */
+	cpuProfile?: Record<CpuPart, number>;
 }
 
 export interface ChildOutcome {
@@ -124,6 +139,8 @@ export interface RunResult extends ChildReport {
 	emulatorCpuMs?: number;
 	/** CPU time per 1,000 leads from the matching `cpu` run (latency 0, limits lifted). */
 	cpuPer1000Ms?: number;
+	/** `cpuPer1000Ms` split by where the profiled repeat of that run spent it. */
+	cpuPartsPer1000Ms?: Record<CpuPart, number>;
 }
 
 export interface TargetCheck {

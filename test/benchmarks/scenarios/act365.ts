@@ -4,7 +4,7 @@ import { Act365Sandbox, MAX_TOP } from '../../../sandbox/act365/Act365Sandbox';
 import type { Sandbox } from '../../../sandbox/framework';
 import { describeAnswer, eachLead, N8N_RETRY_ON_FAIL, NO_RETRY, request, type RetryOnFail } from '../baseline';
 import { seconds, slidingWindowMs } from '../floors';
-import { executeNode, loadHarness } from '../node';
+import { credentialIdFor, executeNode, loadHarness } from '../node';
 import type { ChildOutcome, Job, Mode, RunResult, Scenario, TargetCheck } from '../types';
 
 const CREDENTIAL = 'act365LeadUpsertApi';
@@ -38,7 +38,7 @@ async function viaNode(job: Job): Promise<ChildOutcome> {
 		apiKey: KEYS.apiKey,
 		developerApiKey: KEYS.developerKey,
 		accessToken: '',
-	});
+	}, credentialIdFor(job, CREDENTIAL));
 	return await executeNode({
 		type: 'act365ContactUpsert',
 		credentialType: CREDENTIAL,

@@ -4,7 +4,7 @@ import { ActOnSandbox } from '../../../sandbox/acton/ActOnSandbox';
 import type { Sandbox } from '../../../sandbox/framework';
 import { describeAnswer, request, tokenFlows, type RetryOnFail } from '../baseline';
 import { seconds, slidingWindowMs } from '../floors';
-import { executeNode, loadHarness } from '../node';
+import { credentialIdFor, executeNode, loadHarness } from '../node';
 import type { ChildOutcome, Job, Mode, RunResult, Scenario, TargetCheck } from '../types';
 
 const CREDENTIAL = 'actOnLeadUpsertApi';
@@ -40,7 +40,7 @@ async function viaNode(job: Job, endMeasurement: () => Promise<void>): Promise<C
 		accessToken: '',
 		refreshToken: '',
 		tokenExpiresAt: '',
-	});
+	}, credentialIdFor(job, CREDENTIAL));
 	const execution = (items: IDataObject[]) =>
 		executeNode({
 			type: 'actOnLeadUpsert',

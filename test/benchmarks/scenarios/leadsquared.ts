@@ -4,7 +4,7 @@ import type { Sandbox } from '../../../sandbox/framework';
 import { LEADSQUARED_DEFAULT_KEYS, LeadSquaredSandbox } from '../../../sandbox/leadsquared/LeadSquaredSandbox';
 import { describeAnswer, eachLead, N8N_RETRY_ON_FAIL, NO_RETRY, request, type RetryOnFail } from '../baseline';
 import { seconds, slidingWindowMs } from '../floors';
-import { executeNode, loadHarness } from '../node';
+import { credentialIdFor, executeNode, loadHarness } from '../node';
 import type { ChildOutcome, Job, Mode, RunResult, Scenario, TargetCheck } from '../types';
 
 const CREDENTIAL = 'leadSquaredLeadUpsertApi';
@@ -38,7 +38,7 @@ async function viaNode(job: Job): Promise<ChildOutcome> {
 			: // Lifted, with bulk still the faster quota (1,000 single calls need two windows, the bulk
 				// calls one), so the CPU run makes the same calls as the timed one.
 				{ callsPerWindow: 500, bulkCallsPerWindow: 1_000_000, rateLimitWindowSeconds: 1 };
-	const credential = store.add(CREDENTIAL, { region: 'custom', customBaseUrl: job.url, ...KEYS, ...limits });
+	const credential = store.add(CREDENTIAL, { region: 'custom', customBaseUrl: job.url, ...KEYS, ...limits }, credentialIdFor(job, CREDENTIAL));
 	const columns = { mappingMode: 'autoMapInputData', value: null, matchingColumns: ['EmailAddress'], schema: [] };
 	const withActivity = job.work === ACTIVITY;
 	return await executeNode({

@@ -4,7 +4,7 @@ import type { Sandbox } from '../../../sandbox/framework';
 import { ZohoSandbox } from '../../../sandbox/zoho/ZohoSandbox';
 import { describeAnswer, request, tokenFlows, type RetryOnFail } from '../baseline';
 import { concurrencyMs, seconds } from '../floors';
-import { executeNode, loadHarness } from '../node';
+import { credentialIdFor, executeNode, loadHarness } from '../node';
 import type { ChildOutcome, Job, Mode, RunResult, Scenario, TargetCheck } from '../types';
 
 const CREDENTIAL = 'zohoCrmLeadUpsertApi';
@@ -38,7 +38,7 @@ async function viaNode(job: Job): Promise<ChildOutcome> {
 		refreshToken: REFRESH_TOKEN,
 		accessToken: '',
 		apiDomain: '',
-	});
+	}, credentialIdFor(job, CREDENTIAL));
 	return await executeNode({
 		type: 'zohoCrmLeadUpsert',
 		credentialType: CREDENTIAL,
