@@ -14,6 +14,7 @@ import type { Sandbox } from '../../sandbox/framework';
 import { CPU_PARTS, type CpuPart } from './profile';
 import { machine, renderChart, renderConsole, renderMarkdown, type Meta } from './report';
 import { SCENARIOS } from './scenarios';
+import { runLabel } from './targets';
 import { VARIANT_LABELS, type ChildReport, type Job, type Mode, type Plan, type RunResult, type Scenario, type TargetCheck } from './types';
 
 const ROOT = join(__dirname, '..', '..');
@@ -135,7 +136,7 @@ async function lane(scenario: Scenario, sandbox: Sandbox, plans: Plan[], mode: M
 function commonTargets(limited: RunResult[]): TargetCheck[] {
 	const checks: TargetCheck[] = [];
 	for (const run of limited.filter((candidate) => candidate.variant === 'node')) {
-		const label = `${run.flow}, ${run.leads.toLocaleString('en')} leads`;
+		const label = runLabel(run);
 		if (run.leads >= 10_000) {
 			const above = run.peakRssMb - run.idleRssMb;
 			checks.push({

@@ -5,6 +5,7 @@ import type { Sandbox } from '../../../sandbox/framework';
 import { describeAnswer, eachLead, N8N_RETRY_ON_FAIL, NO_RETRY, request, type RetryOnFail } from '../baseline';
 import { seconds, slidingWindowMs } from '../floors';
 import { credentialIdFor, executeNode, loadHarness } from '../node';
+import { pacingTargets, runLabel } from '../targets';
 import type { ChildOutcome, Job, Mode, RunResult, Scenario, TargetCheck } from '../types';
 
 const CREDENTIAL = 'act365LeadUpsertApi';
@@ -131,21 +132,12 @@ export const act365: Scenario = {
 		return runs
 			.filter((run) => run.variant === 'node')
 			.flatMap((run) => {
-				const ratio = run.wallMs / run.floorMs;
-				const refused = run.refusals.rateLimit ?? 0;
 				const perLeadCalls = run.totalCalls / run.leads;
-				const label = `${run.flow}, ${run.leads.toLocaleString('en')} leads`;
 				return [
+					...pacingTargets(run),
 					{
 						crm: run.title,
-						target: `${label}: wall time within 1.1× of the floor, every lead written`,
-						pass: ratio <= 1.1 && run.written === run.leads,
-						measured: `${seconds(run.wallMs)} against ${seconds(run.floorMs)} = ${ratio.toFixed(3)}×; ${run.written} of ${run.leads} written`,
-					},
-					{ crm: run.title, target: `${label}: no rate-limit refusal`, pass: refused === 0, measured: `${refused} refused` },
-					{
-						crm: run.title,
-						target: `${label}: at most 1.1 calls per lead`,
+						target: `${runLabel(run)}: at most 1.1 calls per lead`,
 						pass: perLeadCalls <= 1.1,
 						measured: `${run.totalCalls} calls = ${perLeadCalls.toFixed(3)} per lead (${Object.entries(run.calls).map(([k, v]) => `${k} ${v}`).join(', ')})`,
 					},

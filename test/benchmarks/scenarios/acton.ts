@@ -5,6 +5,7 @@ import type { Sandbox } from '../../../sandbox/framework';
 import { describeAnswer, request, tokenFlows, type RetryOnFail } from '../baseline';
 import { seconds, slidingWindowMs } from '../floors';
 import { credentialIdFor, executeNode, loadHarness } from '../node';
+import { pacingTargets, runLabel } from '../targets';
 import type { ChildOutcome, Job, Mode, RunResult, Scenario, TargetCheck } from '../types';
 
 const CREDENTIAL = 'actOnLeadUpsertApi';
@@ -139,21 +140,12 @@ export const acton: Scenario = {
 		return runs
 			.filter((run) => run.variant === 'node')
 			.flatMap((run) => {
-				const ratio = run.wallMs / run.floorMs;
-				const refused = run.refusals.rateLimit ?? 0;
 				const nextTokens = run.followUpCalls.token ?? 0;
-				const label = `${run.flow}, ${run.leads.toLocaleString('en')} leads`;
 				return [
+					...pacingTargets(run),
 					{
 						crm: run.title,
-						target: `${label}: wall time within 1.1× of the floor, every lead written`,
-						pass: ratio <= 1.1 && run.written === run.leads,
-						measured: `${seconds(run.wallMs)} against ${seconds(run.floorMs)} = ${ratio.toFixed(3)}×; ${run.written} of ${run.leads} written`,
-					},
-					{ crm: run.title, target: `${label}: no rate-limit refusal`, pass: refused === 0, measured: `${refused} refused` },
-					{
-						crm: run.title,
-						target: `${label}: at most 1 token call in the run, 0 in the next run within the token's lifetime`,
+						target: `${runLabel(run)}: at most 1 token call in the run, 0 in the next run within the token's lifetime`,
 						pass: run.tokenCalls <= 1 && nextTokens === 0 && run.extra.nextRunWritten === run.extra.nextRunLeads,
 						measured: `${run.tokenCalls} in the run; ${nextTokens} in the next run of ${run.extra.nextRunLeads} leads (${run.extra.nextRunWritten} written)`,
 					},

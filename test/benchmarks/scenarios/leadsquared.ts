@@ -5,6 +5,7 @@ import { LEADSQUARED_DEFAULT_KEYS, LeadSquaredSandbox } from '../../../sandbox/l
 import { describeAnswer, eachLead, N8N_RETRY_ON_FAIL, NO_RETRY, request, type RetryOnFail } from '../baseline';
 import { seconds, slidingWindowMs } from '../floors';
 import { credentialIdFor, executeNode, loadHarness } from '../node';
+import { pacingTargets } from '../targets';
 import type { ChildOutcome, Job, Mode, RunResult, Scenario, TargetCheck } from '../types';
 
 const CREDENTIAL = 'leadSquaredLeadUpsertApi';
@@ -175,26 +176,7 @@ export const leadsquared: Scenario = {
 		return perLead(job);
 	},
 	targets(runs: RunResult[]): TargetCheck[] {
-		return runs
-			.filter((run) => run.variant === 'node')
-			.flatMap((run) => {
-				const refused = run.refusals.rateLimit ?? 0;
-				const ratio = run.wallMs / run.floorMs;
-				// Both flows: lead alone, and lead + activity (which the bulk APIs now bring near its floor too).
-				return [
-					{
-						crm: run.title,
-						target: `${run.flow}, ${run.leads.toLocaleString('en')} leads: wall time within 1.1× of the floor, every lead written`,
-						pass: ratio <= 1.1 && run.written === run.leads,
-						measured: `${seconds(run.wallMs)} against ${seconds(run.floorMs)} = ${ratio.toFixed(3)}×; ${run.written} of ${run.leads} written`,
-					},
-					{
-						crm: run.title,
-						target: `${run.flow}, ${run.leads.toLocaleString('en')} leads: no rate-limit refusal`,
-						pass: refused === 0,
-						measured: `${refused} refused`,
-					},
-				];
-			});
+		// Both flows: lead alone, and lead + activity (which the bulk APIs bring near its floor too).
+		return runs.filter((run) => run.variant === 'node').flatMap(pacingTargets);
 	},
 };
