@@ -84,6 +84,24 @@ describe.each([
 		expect(setup.sandbox.leads()[0]).toMatchObject({ FirstName: 'Second', Company: 'Kept' });
 	});
 
+	test('a merged write LeadSquared refuses for one item is sent again item by item: the good item goes in, the bad one fails alone', async () => {
+		const { success, errors } = await upsert([
+			{ EmailAddress: 'again@example.org', FirstName: 'First', Company: 'Kept' },
+			{ EmailAddress: 'AGAIN@example.org', mx_Product_Interest: 'Platinum' },
+		]);
+		expect(success).toHaveLength(1);
+		expect(success[0].json).toMatchObject({ action: 'inserted' });
+		expect(success[0].json.mergedWithItem).toBeUndefined();
+		expect(success[0].pairedItem).toEqual({ item: 0 });
+		expect(errors).toHaveLength(1);
+		expect(errors[0].json.error).toContain("Invalid option 'Platinum'");
+		expect(details(errors[0])).toMatchObject({ field: 'mx_Product_Interest', itemIndex: 1 });
+		expect(setup.sandbox.leads()).toHaveLength(1);
+		expect(setup.sandbox.leads()[0]).toMatchObject({ FirstName: 'First', Company: 'Kept' });
+		// The merged write, then each item on its own.
+		expect(setup.sandbox.countOf(endpoint)).toBe(3);
+	});
+
 	test('LeadSquared\'s own validation errors land on the item, naming the field', async () => {
 		const { success, errors } = await upsert([
 			{ EmailAddress: 'x@example.org', mx_Product_Interest: 'Platinum' },

@@ -169,6 +169,30 @@ describe('Zoho CRM Lead Upsert: upsert', () => {
 		expect(twice[0]).toMatchObject({ Last_Name: 'First', Company: 'New Co' });
 	});
 
+	test('a merged write Zoho refuses for one item is sent again item by item, so the other item still goes in', async () => {
+		setup.zoho.seedRecord('Leads', { Email: 'owner@example.org', Last_Name: 'Owner', External_Lead_ID: 'TAKEN' });
+		const { success, errors } = await setup.upsert([
+			{ Email: 'form@example.org', Last_Name: 'Form', Company: 'Northwind Labs' },
+			{ Email: 'other@example.org', Last_Name: 'Other' },
+			// The same person posted again, with an id that belongs to another lead.
+			{ Email: 'FORM@example.org', External_Lead_ID: 'TAKEN' },
+		]);
+		expect(success.map((item) => [item.pairedItem, item.json.action])).toEqual([
+			[{ item: 0 }, 'inserted'],
+			[{ item: 1 }, 'inserted'],
+		]);
+		expect(success[0].json.mergedWithItem).toBeUndefined();
+		expect(errors).toHaveLength(1);
+		expect(errors[0].pairedItem).toEqual({ item: 2 });
+		expect(errors[0].json.details).toMatchObject({ field: 'External_Lead_ID', code: 'DUPLICATE_DATA', itemIndex: 2 });
+		const form = setup.zoho.records().filter((record) => record.Email === 'form@example.org');
+		expect(form).toHaveLength(1);
+		expect(form[0]).toMatchObject({ Last_Name: 'Form', Company: 'Northwind Labs' });
+		expect(form[0].External_Lead_ID).toBeUndefined();
+		// The batch of two records, then the refused one's two items, one round each.
+		expect(setup.zoho.countOf('upsert')).toBe(3);
+	});
+
 	test('matches on a unique custom field chosen in "Match On"', async () => {
 		const existing = setup.zoho.seedRecord('Leads', { Email: 'old@example.org', Last_Name: 'Ext', External_Lead_ID: 'FORM-7' });
 		const { success } = await setup.upsert([{ External_Lead_ID: 'FORM-7', Email: 'new@example.org' }], {

@@ -33,7 +33,11 @@ export interface LeadUpsertRun<Payload> {
 interface Group<Payload> {
 	payload: Payload;
 	members: number[];
+	/** Each member's own payload, kept once a second item joins, in case the merged write is refused. */
+	memberPayloads?: Payload[];
 	outcome?: RecordOutcome;
+	/** The outcome is the CRM's answer for this record (not a call that failed for the batch). */
+	answered?: boolean;
 }
 
 /**
@@ -50,18 +54,14 @@ export async function executeLeadUpsert<Payload>(
 	const batches = chunk(groups, run.adapter.batchSize);
 	const settings = { ...DEFAULT_RETRY, ...run.retry };
 
-	let next = 0;
-	const worker = async () => {
-		while (next < batches.length) {
-			const batch = batches[next++];
-			await sendWithRetries(batch, run, settings);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(run.concurrency ?? 1, batches.length)) }, worker));
+	await sendAll(batches, run, settings);
 
 	const outcomeOf = new Map<number, { outcome: RecordOutcome; firstMember: number }>();
 	for (const group of groups) {
 		for (const member of group.members) outcomeOf.set(member, { outcome: group.outcome!, firstMember: group.members[0] });
+	}
+	for (const single of await sendRefusedMergesItemByItem(groups, run, settings)) {
+		outcomeOf.set(single.members[0], { outcome: single.outcome!, firstMember: single.members[0] });
 	}
 
 	const results: ItemResult[] = items.map((_item, i) => {
@@ -178,6 +178,43 @@ export async function executePerItem(
 	return [buildOutput(ctx, results, redactor)];
 }
 
+/** Sends the batches, `run.concurrency` at a time. */
+async function sendAll<Payload>(batches: Array<Array<Group<Payload>>>, run: LeadUpsertRun<Payload>, settings: RetrySettings): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (next < batches.length) {
+			const batch = batches[next++];
+			await sendWithRetries(batch, run, settings);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(run.concurrency ?? 1, batches.length)) }, worker));
+}
+
+/**
+ * A merged write that the CRM refused (one item's phone belongs to another record, another's
+ * picklist value is unknown) would fail every item in it for one item's fault. Its items are
+ * sent again one by one, in input order, so each ends with its own result. Only for idempotent
+ * writes: a refused upsert wrote nothing, and sending it again cannot write twice.
+ */
+async function sendRefusedMergesItemByItem<Payload>(
+	groups: Array<Group<Payload>>,
+	run: LeadUpsertRun<Payload>,
+	settings: RetrySettings,
+): Promise<Array<Group<Payload>>> {
+	if (!run.adapter.idempotent) return [];
+	const refused = groups.filter((group) => group.memberPayloads && group.answered && group.outcome && !group.outcome.ok);
+	const singles: Array<Group<Payload>> = [];
+	// Round r sends every refused merge's r-th item, so an item's write never overtakes an earlier one of the same record.
+	for (let round = 0; ; round++) {
+		const items = refused
+			.filter((group) => round < group.members.length)
+			.map((group) => ({ payload: group.memberPayloads![round], members: [group.members[round]] }));
+		if (items.length === 0) return singles;
+		await sendAll(chunk(items, run.adapter.batchSize), run, settings);
+		singles.push(...items);
+	}
+}
+
 function groupByDedupeKey<Payload>(
 	count: number,
 	run: LeadUpsertRun<Payload>,
@@ -195,6 +232,8 @@ function groupByDedupeKey<Payload>(
 		}
 		const existing = lead.dedupeKey !== undefined ? byKey.get(lead.dedupeKey) : undefined;
 		if (existing) {
+			existing.memberPayloads ??= [existing.payload];
+			existing.memberPayloads.push(lead.payload);
 			existing.payload = run.adapter.merge ? run.adapter.merge(existing.payload, lead.payload) : lead.payload;
 			existing.members.push(i);
 			continue;
@@ -220,6 +259,7 @@ async function sendWithRetries<Payload>(
 					ok: false,
 					failure: { message: 'The CRM answered without a result for this record' },
 				};
+				group.answered = outcomes[index] !== undefined;
 			});
 			return;
 		} catch (thrown) {
@@ -229,8 +269,10 @@ async function sendWithRetries<Payload>(
 				const unsettled: Array<Group<Payload>> = [];
 				pending.forEach((group, index) => {
 					const settled = thrown.settled[index];
-					if (settled) group.outcome = settled;
-					else unsettled.push(group);
+					if (settled) {
+						group.outcome = settled;
+						group.answered = true;
+					} else unsettled.push(group);
 				});
 				pending = unsettled;
 				error = thrown.cause;
