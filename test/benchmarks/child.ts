@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 
 import { loadHarness } from './node';
-import { profileCpu, type CpuPart } from './profile';
+import { CPU_PARTS, profileCpu, type CpuPart } from './profile';
 import { scenarioFor } from './scenarios';
 import type { ChildReport, Job, Scenario } from './types';
 
@@ -63,14 +63,26 @@ async function warmUp(job: Job, scenario: Scenario): Promise<number> {
 	}
 }
 
+/** Sampled CPU time a profile needs before its split is steady: one garbage collection can take several ms. */
+const PROFILE_MIN_SAMPLED_MS = 1500;
+const PROFILE_MAX_REPEATS = 20;
+
 /**
- * Where the node's CPU time goes, from a repeat of the measured run under the profiler (which
- * would slow the measured run itself). It goes to the parent's emulator, so the profile holds
- * the client's work only.
+ * Where the node's CPU time goes, from repeats of the measured run under the profiler (which
+ * would slow the measured run itself), until enough CPU time is sampled. They go to the
+ * parent's emulator, so the profile holds the client's work only.
  */
-async function profiledRepeat(job: Job, scenario: Scenario): Promise<Record<CpuPart, number>> {
-	const { split } = await profileCpu(() => checkedRun(scenario, { ...job, phase: 'profile' }));
-	return split;
+async function profiledRepeats(job: Job, scenario: Scenario): Promise<Record<CpuPart, number>> {
+	const total = Object.fromEntries(CPU_PARTS.map((part) => [part, 0])) as Record<CpuPart, number>;
+	let sampled = 0;
+	for (let repeat = 0; repeat < PROFILE_MAX_REPEATS && sampled < PROFILE_MIN_SAMPLED_MS; repeat++) {
+		const { split } = await profileCpu(() => checkedRun(scenario, { ...job, phase: 'profile' }));
+		for (const part of CPU_PARTS) {
+			total[part] += split[part];
+			sampled += split[part];
+		}
+	}
+	return total;
 }
 
 async function measure(job: Job): Promise<ChildReport> {
@@ -106,7 +118,7 @@ async function measure(job: Job): Promise<ChildReport> {
 	const outcome = await scenario.execute(job, endMeasurement);
 	await endMeasurement();
 	const { wallMs, cpu, maxRssKb } = end!;
-	const cpuProfile = job.mode === 'cpu' && job.variant === 'node' ? await profiledRepeat(job, scenario) : undefined;
+	const cpuProfile = job.mode === 'cpu' && job.variant === 'node' ? await profiledRepeats(job, scenario) : undefined;
 	// The kernel's high-water mark is exact, but only says something if the run raised it.
 	const peakRss = maxRssKb > idleMaxRssKb ? maxRssKb * 1024 : sampledRss;
 	return {

@@ -185,7 +185,7 @@ ${table(runs)}
 
 ${cpuPartsTable(runs)}
 
-The parts come from V8's sampling profiler on a repeat of each latency-0 run, every sample charged to the code it was taken in (a built-in such as \`JSON.stringify\` to the code that called it), and are scaled to the CPU time measured without the profiler. **The package's own code** is what this package ships (\`dist/\`): the engine, the adapters, the credentials. n8n's engine, its HTTP helpers (axios, a new connection per call) and garbage collection are paid by any node that sends the same calls from n8n. The CPU target below holds the package's own code, at its CPU per 1,000 leads times the run's thousands of leads, to a fifth of the run's wall time; each target line also gives the whole client process's share.
+The parts come from V8's sampling profiler on repeats of each latency-0 run (until 1.5 s of CPU time is sampled), every sample charged to the code it was taken in (a built-in such as \`JSON.stringify\` to the code that called it), and are scaled to the CPU time measured without the profiler. **The package's own code** is what this package ships (\`dist/\`): the engine, the adapters, the credentials. n8n's engine, its HTTP helpers (axios, a new connection per call) and garbage collection are paid by any node that sends the same calls from n8n. The CPU target below holds the package's own code, at its CPU per 1,000 leads times the run's thousands of leads, to a fifth of the run's wall time; each target line also gives the whole client process's share.
 
 ## Targets
 
