@@ -88,7 +88,8 @@ function cpuPartsTable(runs: RunResult[]): string {
 	for (const run of runs) {
 		if (run.variant === 'node' && run.cpuPartsPer1000Ms && !flows.has(`${run.crm}|${run.flow}`)) flows.set(`${run.crm}|${run.flow}`, run);
 	}
-	const header = ['CRM', 'Flow', 'CPU per 1,000 leads', ...CPU_PARTS.map((part) => CPU_PART_LABELS[part]), 'First execution in a fresh process (1,000 leads, once)'];
+	const warmUpLeads = [...flows.values()][0]?.warmUpLeads ?? 0;
+	const header = ['CRM', 'Flow', 'CPU per 1,000 leads', ...CPU_PARTS.map((part) => CPU_PART_LABELS[part]), `First execution in a fresh process (${count(warmUpLeads)} leads, once)`];
 	const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
 	for (const run of flows.values()) {
 		const parts = run.cpuPartsPer1000Ms!;

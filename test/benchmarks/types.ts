@@ -28,9 +28,9 @@ export interface Job {
 	/** The emulator's own root, for its /__sandbox admin API. */
 	adminUrl: string;
 	/**
-	 * Set on the child's unmeasured runs (the warm-up before the measured run, the profiled one
-	 * after it), which go to an emulator of the child's own with a credential id of their own,
-	 * so no token, cache or pacer slot carries over to or from the measured run.
+	 * Set on the child's unmeasured runs: the warm-up before the measured run (to an emulator
+	 * of the child's own) and the profiled repeats after it. Each phase has a credential id of
+	 * its own, so no cache or pacer slot carries over to or from the measured run.
 	 */
 	phase?: 'warmUp' | 'profile';
 }
@@ -56,7 +56,7 @@ export interface ChildReport {
 	 */
 	warmUpCpuMs: number;
 	warmUpLeads: number;
-	/** Sampled CPU milliseconds by part, from a profiled repeat of a `cpu` node run. */
+	/** Sampled CPU milliseconds by part, from profiled repeats of a `cpu` node run. */
 	cpuProfile?: Record<CpuPart, number>;
 }
 
@@ -139,7 +139,7 @@ export interface RunResult extends ChildReport {
 	emulatorCpuMs?: number;
 	/** CPU time per 1,000 leads from the matching `cpu` run (latency 0, limits lifted). */
 	cpuPer1000Ms?: number;
-	/** `cpuPer1000Ms` split by where the profiled repeat of that run spent it. */
+	/** `cpuPer1000Ms` split by where the profiled repeats of that run spent it. */
 	cpuPartsPer1000Ms?: Record<CpuPart, number>;
 }
 
