@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 
 import { loadHarness } from './node';
-import { CPU_PARTS, profileCpu, type CpuPart } from './profile';
+import { CPU_PARTS, emptySplit, profileCpu, type CpuPart } from './profile';
 import { scenarioFor } from './scenarios';
 import type { ChildReport, Job, Scenario } from './types';
 
@@ -73,7 +73,7 @@ const PROFILE_MAX_REPEATS = 20;
  * parent's emulator, so the profile holds the client's work only.
  */
 async function profiledRepeats(job: Job, scenario: Scenario): Promise<Record<CpuPart, number>> {
-	const total = Object.fromEntries(CPU_PARTS.map((part) => [part, 0])) as Record<CpuPart, number>;
+	const total = emptySplit();
 	let sampled = 0;
 	for (let repeat = 0; repeat < PROFILE_MAX_REPEATS && sampled < PROFILE_MIN_SAMPLED_MS; repeat++) {
 		const { split } = await profileCpu(() => checkedRun(scenario, { ...job, phase: 'profile' }));

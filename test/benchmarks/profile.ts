@@ -21,6 +21,11 @@ export const CPU_PART_LABELS: Record<CpuPart, string> = {
 	other: 'other',
 };
 
+/** A split with every part at zero, to add samples to. */
+export function emptySplit(): Record<CpuPart, number> {
+	return Object.fromEntries(CPU_PARTS.map((part) => [part, 0])) as Record<CpuPart, number>;
+}
+
 interface ProfileNode {
 	id: number;
 	callFrame: { functionName: string; url: string };
@@ -77,7 +82,7 @@ export function splitProfile(profile: Profile): Record<CpuPart, number> {
 		return 'http';
 	};
 	const byNode = new Map([...nodeById.values()].map((node) => [node.id, resolve(node)]));
-	const split = Object.fromEntries(CPU_PARTS.map((part) => [part, 0])) as Record<CpuPart, number>;
+	const split = emptySplit();
 	profile.samples.forEach((id, i) => {
 		const part = byNode.get(id);
 		if (part && part !== 'idle') split[part] += (profile.timeDeltas[i] ?? 0) / 1000;
