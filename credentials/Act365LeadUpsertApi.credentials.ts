@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { FatalCallError } from '../nodes/shared/engine/errors';
+import { redactorFor } from '../nodes/shared/engine/redact';
 import { shareTokenRequest } from '../nodes/shared/engine/tokenCache';
 
 export const ACT365_DEFAULT_HOST = 'https://mycloud.act.com/act/api';
@@ -51,6 +52,13 @@ interface ProbeAnswer {
 
 const messageOf = (body: unknown) =>
 	body && typeof body === 'object' ? String((body as Record<string, unknown>).messageDetail ?? (body as Record<string, unknown>).message ?? '') : String(body ?? '');
+
+/** An answer's words for an error, masked before they are cut: the answer may echo the keys. */
+const answerWords = (credentials: ICredentialDataDecryptedObject, body: unknown) =>
+	redactorFor(credentials, ['apiKey', 'developerApiKey', 'password', 'accessToken'], [
+		['apiKey', 'developerApiKey'],
+		['username', 'password'],
+	]).clipped(messageOf(body), 200);
 
 /**
  * What a 401 to the key pair means (no HTTP code on the error: n8n would swap the words for its
@@ -235,7 +243,7 @@ export class Act365LeadUpsertApi implements ICredentialType {
 			if (answer.statusCode >= 400) {
 				throw new FatalCallError(
 					`Act! 365 answered HTTP ${answer.statusCode} at ${base}: check "Base URL"`,
-					`${messageOf(answer.body).slice(0, 200)} The base URL should end in /act/api, e.g. ${ACT365_DEFAULT_HOST}.`.trim(),
+					`${answerWords(credentials, answer.body)} The base URL should end in /act/api, e.g. ${ACT365_DEFAULT_HOST}.`.trim(),
 				);
 			}
 			return { accessToken: KEYS_CHECKED };
@@ -260,7 +268,7 @@ export class Act365LeadUpsertApi implements ICredentialType {
 			if (answer.statusCode >= 400) {
 				throw new FatalCallError(
 					`The Act! Web API answered HTTP ${answer.statusCode} at ${base}/authorize: check "Web API URL"`,
-					messageOf(answer.body).slice(0, 200) || 'The URL should end in /act.web.api.',
+					answerWords(credentials, answer.body) || 'The URL should end in /act.web.api.',
 				);
 			}
 			const token = readToken(answer.body);
