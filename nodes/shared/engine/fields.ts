@@ -3,6 +3,9 @@ import type { FieldType, IDataObject, IExecuteFunctions, ResourceMapperField, Re
 import { LeadInputError } from './errors';
 import { isBlankText } from './text';
 
+/** The code of the error for two input keys that fill one field with different values. */
+export const COLLIDING_KEYS = 'COLLIDING_INPUT_KEYS';
+
 const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && isBlankText(value));
 
 /** A CRM field as every adapter describes it, from the CRM's own metadata. */
@@ -124,6 +127,7 @@ export function readMappedValues(
 					// Either one could be the lead's real value: guessing would report one and store the other.
 					throw new LeadInputError(`Input keys "${earlier}" and "${key}" both fill the field ${field.id}, with different values`, {
 						field: field.id,
+						code: COLLIDING_KEYS,
 						description: `Keep one of "${earlier}" and "${key}" in the item (for example with an Edit Fields node), or map the field explicitly with "Map Each Field Below".`,
 					});
 				}

@@ -33,15 +33,6 @@ export function isEmpty(value: unknown): boolean {
 	);
 }
 
-export function isValidEmail(value: string): boolean {
-	try {
-		normaliseEmail(value, { id: 'email' });
-		return true;
-	} catch {
-		return false;
-	}
-}
-
 /**
  * Writes each value the way its field type needs, and leaves empty ones out unless asked to
  * clear them (a blank phone or picklist would otherwise be rejected or wipe data).
