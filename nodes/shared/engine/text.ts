@@ -77,3 +77,10 @@ export function emailKey(email: string): string {
 export function matchKey(value: unknown): string {
 	return String(value).normalize('NFC').replace(INVISIBLE, '').replace(EDGES, '').toLowerCase();
 }
+
+/** A Get operation's search value, as the upserts store it: e-mails normalised, blank as empty. */
+export function searchValueOf(raw: unknown, isEmail: boolean, field: FieldRef): string {
+	const text = String(raw ?? '');
+	if (isBlankText(text)) return '';
+	return isEmail ? normaliseEmail(text, field) : cleanText(text, field);
+}
