@@ -53,12 +53,17 @@ interface ProbeAnswer {
 const messageOf = (body: unknown) =>
 	body && typeof body === 'object' ? String((body as Record<string, unknown>).messageDetail ?? (body as Record<string, unknown>).message ?? '') : String(body ?? '');
 
+/** Credential fields whose values never appear in an error, output or log. */
+export const ACT365_SECRET_FIELDS = ['apiKey', 'developerApiKey', 'password', 'accessToken'];
+/** The pairs the credential sends as `Basic base64(user:password)`. */
+export const ACT365_BASIC_PAIRS: Array<[string, string]> = [
+	['apiKey', 'developerApiKey'],
+	['username', 'password'],
+];
+
 /** An answer's words for an error, masked before they are cut: the answer may echo the keys. */
 const answerWords = (credentials: ICredentialDataDecryptedObject, body: unknown) =>
-	redactorFor(credentials, ['apiKey', 'developerApiKey', 'password', 'accessToken'], [
-		['apiKey', 'developerApiKey'],
-		['username', 'password'],
-	]).clipped(messageOf(body), 200);
+	redactorFor(credentials, ACT365_SECRET_FIELDS, ACT365_BASIC_PAIRS).clipped(messageOf(body), 200);
 
 /**
  * What a 401 to the key pair means (no HTTP code on the error: n8n would swap the words for its

@@ -8,7 +8,7 @@ import type { Sandbox } from '../../sandbox/framework';
 import { LeadSquaredSandbox } from '../../sandbox/leadsquared/LeadSquaredSandbox';
 import { ZohoSandbox } from '../../sandbox/zoho/ZohoSandbox';
 import { forgetProcessState } from '../acton/setup';
-import { CredentialStore, runNode, type NodeRun, type OnError } from '../harness';
+import { CredentialStore, runNode, testCredential, type NodeRun, type OnError } from '../harness';
 import { captureLogs, findLeaks, serialise } from './scan';
 
 /**
@@ -230,5 +230,13 @@ describe.each(targets)('%s: no form of a credential secret leaves the node', (_n
 		if (pad % 20 === 0) expect(result.errors).toHaveLength(target.items.length);
 		else expect(result.error).toBeDefined();
 		expectNoLeak(result, logs);
+	});
+
+	test.each([0, 170, 290])("the credential's Test button, every endpoint echoing after %i characters, shows no secret", async (pad) => {
+		target.sandbox.injectFault({ fault: { kind: 'echo', status: 400, pad }, nth: 1, times: 1000 });
+		const { result, logs } = await captureLogs(async () => await testCredential(target.store, target.credentialType, { ...target.store.get(target.credentialId).data }));
+		expect(result.status).toBe('Error');
+		expect(target.sandbox.faults.firedByKind.echo).toBeGreaterThan(0);
+		expect([...findLeaks(serialise(result), target.canaries), ...findLeaks(logs, target.canaries)]).toEqual([]);
 	});
 });
