@@ -36,6 +36,13 @@ describe('dates, whatever the process timezone', () => {
 		expect(day('2026-12-31T23:30:00-05:00')).toBe('2026-12-31');
 	});
 
+	test("another library's date object (Luxon's DateTime from an expression) is read from its ISO text", () => {
+		const luxonLike = { toString: () => '2026-12-31T08:30:00.000+09:00' };
+		expect(parseDateValue(luxonLike, false)?.toISOString().slice(0, 10)).toBe('2026-12-31');
+		expect(parseDateValue(luxonLike, true)?.toISOString()).toBe('2026-12-30T23:30:00.000Z');
+		expect(parseDateValue({}, true)).toBeUndefined();
+	});
+
 	test('date-times: an offset is honoured, none means UTC', () => {
 		expect(parseDateValue('2026-11-20T09:15:00+01:00', true)?.toISOString()).toBe('2026-11-20T08:15:00.000Z');
 		expect(parseDateValue('2026-11-20 09:15', true)?.toISOString()).toBe('2026-11-20T09:15:00.000Z');

@@ -29,8 +29,9 @@ export function parseDateValue(raw: unknown, withTime: boolean): Date | undefine
 		if (Number.isNaN(raw.getTime())) return undefined;
 		return withTime ? raw : new Date(Date.UTC(raw.getUTCFullYear(), raw.getUTCMonth(), raw.getUTCDate()));
 	}
-	if (typeof raw !== 'string') return undefined;
-	const text = raw.trim();
+	// Date objects of other libraries (Luxon's DateTime from an n8n expression) print as ISO 8601.
+	if (typeof raw !== 'string' && !(raw && typeof raw === 'object')) return undefined;
+	const text = String(raw).trim();
 	let parts: number[];
 	let zone: string | undefined;
 	const iso = ISO.exec(text);
