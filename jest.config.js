@@ -1,3 +1,7 @@
+// The tests run east of UTC (UTC+9, no daylight saving), where code that reads a date in the
+// process's local time lands on the day before: a date-only lead value must keep its day anyway.
+process.env.TZ = 'Asia/Tokyo';
+
 /** @type {import('jest').Config} */
 module.exports = {
 	testEnvironment: 'node',

@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { FatalCallError } from '../nodes/shared/engine/errors';
+import { redactorFor } from '../nodes/shared/engine/redact';
 import { shareTokenRequest } from '../nodes/shared/engine/tokenCache';
 
 export const ACT365_DEFAULT_HOST = 'https://mycloud.act.com/act/api';
@@ -51,6 +52,18 @@ interface ProbeAnswer {
 
 const messageOf = (body: unknown) =>
 	body && typeof body === 'object' ? String((body as Record<string, unknown>).messageDetail ?? (body as Record<string, unknown>).message ?? '') : String(body ?? '');
+
+/** Credential fields whose values never appear in an error, output or log. */
+export const ACT365_SECRET_FIELDS = ['apiKey', 'developerApiKey', 'password', 'accessToken'];
+/** The pairs the credential sends as `Basic base64(user:password)`. */
+export const ACT365_BASIC_PAIRS: Array<[string, string]> = [
+	['apiKey', 'developerApiKey'],
+	['username', 'password'],
+];
+
+/** An answer's words for an error, masked before they are cut: the answer may echo the keys. */
+const answerWords = (credentials: ICredentialDataDecryptedObject, body: unknown) =>
+	redactorFor(credentials, ACT365_SECRET_FIELDS, ACT365_BASIC_PAIRS).clipped(messageOf(body), 200);
 
 /**
  * What a 401 to the key pair means (no HTTP code on the error: n8n would swap the words for its
@@ -235,7 +248,7 @@ export class Act365LeadUpsertApi implements ICredentialType {
 			if (answer.statusCode >= 400) {
 				throw new FatalCallError(
 					`Act! 365 answered HTTP ${answer.statusCode} at ${base}: check "Base URL"`,
-					`${messageOf(answer.body).slice(0, 200)} The base URL should end in /act/api, e.g. ${ACT365_DEFAULT_HOST}.`.trim(),
+					`${answerWords(credentials, answer.body)} The base URL should end in /act/api, e.g. ${ACT365_DEFAULT_HOST}.`.trim(),
 				);
 			}
 			return { accessToken: KEYS_CHECKED };
@@ -260,7 +273,7 @@ export class Act365LeadUpsertApi implements ICredentialType {
 			if (answer.statusCode >= 400) {
 				throw new FatalCallError(
 					`The Act! Web API answered HTTP ${answer.statusCode} at ${base}/authorize: check "Web API URL"`,
-					messageOf(answer.body).slice(0, 200) || 'The URL should end in /act.web.api.',
+					answerWords(credentials, answer.body) || 'The URL should end in /act.web.api.',
 				);
 			}
 			const token = readToken(answer.body);

@@ -10,12 +10,14 @@ import type {
 
 import {
 	ACTON_HOSTS,
+	ACTON_SECRET_FIELDS,
 	apiBaseUrl,
 	DEFAULT_CALLS_PER_SECOND,
 	LOGINS_PER_HOUR,
 	loginKey,
 } from '../nodes/ActOnLeadUpsert/helpers/account';
 import { FatalCallError } from '../nodes/shared/engine/errors';
+import { redactorFor } from '../nodes/shared/engine/redact';
 import { shareTokenRequest, type MintedToken } from '../nodes/shared/engine/tokenCache';
 import { lowerCaseHeaders } from '../nodes/shared/engine/transport';
 import {
@@ -51,8 +53,10 @@ function limitError(credentials: ICredentialDataDecryptedObject, resetsAt: numbe
  * its generic text for the status instead of these words (in the credential test too).
  */
 function tokenError(answer: TokenAnswer, credentials: ICredentialDataDecryptedObject): FatalCallError {
-	const code = String(answer.body.error ?? answer.body.errorCode ?? answer.statusCode);
-	const text = String(answer.body.error_description ?? answer.body.message ?? '');
+	// The answer's words are masked before they are cut: a token endpoint may echo the login it was sent.
+	const redactor = redactorFor(credentials, ACTON_SECRET_FIELDS);
+	const code = redactor.clipped(String(answer.body.error ?? answer.body.errorCode ?? answer.statusCode), 80);
+	const text = redactor.clipped(String(answer.body.error_description ?? answer.body.message ?? ''), 300);
 	if (/PUBLIC_API_FEATURE_NOT_ENABLED/.test(`${code} ${text}`)) {
 		return new FatalCallError(
 			'API access is not enabled on this Act-On account (PUBLIC_API_FEATURE_NOT_ENABLED)',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { customValueProblem, type MetadataEntry } from './metadata';
+import { CORE_TEXT_LENGTH, customValueProblem, type MetadataEntry } from './metadata';
 
 /** Contact fields the public clients send and read (reference §2.4). */
 export const CORE_FIELDS = [
@@ -62,6 +62,10 @@ export function readContactInput(body: unknown, catalogue: MetadataEntry[]): Con
 		}
 		if (field === 'birthday' && value !== null && value !== '' && Number.isNaN(Date.parse(String(value)))) {
 			throw new ValidationError(`Invalid value for 'birthday': '${value}' is not a date.`);
+		}
+		// The Web API's /Metadata gives each core text column a length (128 here); longer values are refused, not cut.
+		if (field !== 'birthday' && value !== null && String(value).length > CORE_TEXT_LENGTH) {
+			throw new ValidationError(`Invalid value for '${field}': the value is longer than ${CORE_TEXT_LENGTH} characters.`);
 		}
 		input[field] = value === null ? null : String(value);
 	}

@@ -16,6 +16,9 @@ export interface MetadataEntry {
 
 export const METADATA_FIELDS = ['name', 'displayName', 'type', 'fieldType', 'show'] as const;
 
+/** What /Metadata reports as the length of every core text column; writes longer than it are refused. */
+export const CORE_TEXT_LENGTH = 128;
+
 export function defaultMetadata(): MetadataEntry[] {
 	return [
 		{ name: 'Lead_Score', displayName: 'Lead Score', type: 'Field', fieldType: 'Number', show: true },
@@ -72,7 +75,7 @@ export function webApiContactColumns(catalogue: MetadataEntry[], coreFields: rea
 		aliasName: display(name),
 		type: 'Contact',
 		dataType: name === 'birthday' ? 'Date' : 'Character',
-		length: name === 'birthday' ? null : 128,
+		length: name === 'birthday' ? null : CORE_TEXT_LENGTH,
 		isAllowBlank: true,
 		isReadOnly: false,
 		isCustom: false,

@@ -65,6 +65,8 @@ const INVALID_TOKEN = reply(401, { error: 'invalid_token', error_description: 'T
 const missing = (name: string) => reply(422, { errorCode: 10121, message: `Missing parameter - ${name}` });
 const BODY_KEYS = ['authLimitBody', 'rateLimitBody', 'dailyQuotaBody'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** RFC 5321 §4.5.3.1: a forward path is at most 256 octets with its brackets. */
+const MAX_EMAIL_LENGTH = 254;
 
 /** Emulates the parts of Act-On's REST API the lead-upsert node uses (see the Act-On API notes). */
 export class ActOnSandbox extends Sandbox {
@@ -308,7 +310,9 @@ export class ActOnSandbox extends Sandbox {
 		const email = req.query.get('email')?.trim();
 		if (!email) return missing('email');
 		// Assumed: no dedicated code for a malformed e-mail is documented.
-		if (!EMAIL.test(email)) return reply(400, { errorCode: '10012', message: 'Invalid email address' });
+		// Act-On publishes no length limit; an address over RFC 5321's 254 characters cannot be
+		// delivered to, so it is refused as malformed here.
+		if (!EMAIL.test(email) || email.length > MAX_EMAIL_LENGTH) return reply(400, { errorCode: '10012', message: 'Invalid email address' });
 		const body = jsonObject(req);
 		// Assumed: code and text for an unreadable body are undocumented.
 		if (!body) return reply(400, { errorCode: '10000', message: 'Invalid request body: expected a JSON object' });

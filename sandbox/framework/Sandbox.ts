@@ -194,6 +194,12 @@ export abstract class Sandbox {
 				});
 				return true;
 			}
+			case 'echo': {
+				await this.delay();
+				this.record(req, route.endpoint, fault.status);
+				this.send(res, { status: fault.status, body: echoInto(this.faultBody(fault.status), echoOf(req, fault.pad ?? 0)) });
+				return true;
+			}
 			case 'timeout':
 				this.record(req, route.endpoint, 'fault');
 				// Hold the socket; the client's timeout (or close()) ends it.
@@ -280,4 +286,20 @@ export abstract class Sandbox {
 		}
 		return { status: 404, body: { message: 'unknown sandbox command' } };
 	}
+}
+
+/** The request as an echoing server would print it. */
+function echoOf(req: SandboxRequest, pad: number): string {
+	const values = Object.values(req.headers).flat().join(' | ');
+	return `${'.'.repeat(pad)} Request: ${req.method} ${req.url} Header values: ${values} Headers: ${JSON.stringify(req.headers)} Body: ${req.rawBody}`;
+}
+
+/** The vendor's error body with the echo appended to every text in it (or the echo alone). */
+function echoInto(body: unknown, echo: string): unknown {
+	if (typeof body === 'string') return `${body}${echo}`;
+	if (Array.isArray(body)) return body.map((entry) => echoInto(entry, echo));
+	if (body && typeof body === 'object') {
+		return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, typeof value === 'string' || typeof value === 'object' ? echoInto(value, echo) : value]));
+	}
+	return echo;
 }

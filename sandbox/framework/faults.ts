@@ -12,7 +12,14 @@ export type Fault =
 	/** Apply the write, then destroy the socket: the client cannot know it succeeded. */
 	| { kind: 'lostResponse' }
 	/** Run a side effect (expire tokens, revoke a refresh token…) and then serve the call normally. */
-	| { kind: 'action'; run: () => void };
+	| { kind: 'action'; run: () => void }
+	/**
+	 * Answer with this status and the emulator's vendor-shaped body, every text in it followed by
+	 * the request as received (method, URL, headers, body), after `pad` filler characters. Some
+	 * servers and proxies echo requests in errors; the pad places the credentials where a client
+	 * that cuts long messages would cut them.
+	 */
+	| { kind: 'echo'; status: number; pad?: number };
 
 export interface FaultRule {
 	/** Endpoint name as the emulator counts it; omitted = every endpoint. */

@@ -462,12 +462,20 @@ function stripMeta(values: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The data type Zoho would say it expected, or undefined when the value fits. */
+function isCalendarDay(text: string): boolean {
+	const [year, month, day] = text.split('-').map(Number);
+	const date = new Date(Date.UTC(year, month - 1, day));
+	return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 function invalidValue(meta: ZohoFieldMeta, value: unknown): string | undefined {
 	if (value === null) return undefined; // null clears a field
 	const text = typeof value === 'string' ? value : undefined;
 	switch (meta.data_type) {
+		// Fields Meta Data (https://www.zoho.com/crm/developer/docs/api/v8/field-meta.html) gives each
+		// field's `length`, the most characters it stores; e-mail fields have one too (100 for Email).
 		case 'email':
-			return text !== undefined && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text) ? undefined : 'email';
+			return text !== undefined && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text) && text.length <= meta.length ? undefined : 'email';
 		case 'phone':
 			return text !== undefined && /^[0-9+()\-. ]{3,30}$/.test(text) ? undefined : 'phone';
 		case 'integer':
@@ -478,7 +486,8 @@ function invalidValue(meta: ZohoFieldMeta, value: unknown): string | undefined {
 		case 'boolean':
 			return typeof value === 'boolean' ? undefined : 'boolean';
 		case 'date':
-			return text !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(text) ? undefined : 'date';
+			// yyyy-MM-dd, and a day the calendar has: Zoho refuses 2026-02-30 rather than rolling it over.
+			return text !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(text) && isCalendarDay(text) ? undefined : 'date';
 		case 'datetime':
 			return text !== undefined && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2}|Z)$/.test(text) ? undefined : 'datetime';
 		case 'multiselectpicklist':

@@ -303,7 +303,7 @@ describe('Act-On get contact by e-mail', () => {
 			}),
 			expect.objectContaining({ found: false, email: 'nobody@example.com' }),
 		]);
-		expect(run.errors[0].json).toMatchObject({ error: '"nope" is not an e-mail address', details: { field: 'email', itemIndex: 2 } });
+		expect(run.errors[0].json).toMatchObject({ error: 'Field "email" is not a usable e-mail address: "nope" is not shaped like name@domain.tld', details: { field: 'email', itemIndex: 2 } });
 		expect(sandbox.countOf('lookup')).toBe(2);
 	});
 });

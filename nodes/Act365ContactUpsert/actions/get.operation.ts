@@ -1,12 +1,15 @@
 import { NodeApiError, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
 
 import { inspectHttpError, LeadInputError } from '../../shared/engine/errors';
+import { searchValueOf } from '../../shared/engine/text';
 import { executePerItem } from '../../shared/engine/LeadUpsertEngine';
 import { describeCallError } from '../helpers/errors';
 import { PAGE_SIZE } from '../helpers/fields';
 import { act365Pacing } from '../helpers/pacing';
 import { act365Redactor } from '../helpers/redaction';
 import { act365ApiRequest, act365Surface, encodeQueryValue } from '../transport';
+
+const SEARCH_VALUE = { id: 'searchValue', displayName: 'Value' };
 
 export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const surface = await act365Surface(this);
@@ -18,7 +21,7 @@ export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]
 		await act365Redactor(this),
 		async (itemIndex) => {
 			const searchBy = this.getNodeParameter('searchBy', itemIndex) as 'email' | 'id';
-			const value = String(this.getNodeParameter('searchValue', itemIndex, '') ?? '').trim();
+			const value = searchValueOf(this.getNodeParameter('searchValue', itemIndex, ''), searchBy === 'email', SEARCH_VALUE);
 			if (!value) {
 				throw new LeadInputError(`No ${searchBy === 'email' ? 'email' : 'contact ID'} to look for`, {
 					field: 'searchValue',

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { classifyCallError, PartialBatchError } from '../../shared/engine/errors';
 import { KeyQueue } from '../../shared/engine/keyQueue';
+import { matchKey } from '../../shared/engine/text';
 import type { LeadUpsertAdapter, RecordOutcome } from '../../shared/engine/types';
 import { act365ApiRequest, encodeQueryValue, type Act365RequestOptions, type Act365Surface } from '../transport';
 import { describeRecordRefusal, isRecordRefusal } from './errors';
@@ -33,7 +34,7 @@ export interface Act365UpsertSettings {
 const SKIP_RESERVE = 16;
 
 /** Act! compares text case-insensitively, so keys are compared that way too. */
-export const normaliseMatchValue = (value: unknown) => String(value).trim().toLowerCase();
+export const normaliseMatchValue = (value: unknown) => matchKey(value);
 
 /** OData string literal: a quote inside is written twice. */
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;

@@ -27,14 +27,17 @@ function bodyOf(info: { body?: unknown }): Act365ErrorBody {
 		} catch {
 			// A plain-text answer (IIS error pages): use it as the message.
 		}
-		return { message: info.body.slice(0, 300) };
+		return { message: info.body };
 	}
 	return {};
 }
 
-/** The words Act! chose, never its stack trace. */
+/**
+ * The words Act! chose, never its stack trace. Not cut here: an answer can echo the request's
+ * keys, and the engine masks them before it cuts the message to length.
+ */
 function actMessage(body: Act365ErrorBody): string {
-	return String(body.exceptionMessage ?? body.message ?? '').slice(0, 300);
+	return String(body.exceptionMessage ?? body.message ?? '');
 }
 
 /** Call-level failures (after n8n's own re-authorization and our retries), in words that name the fix. */

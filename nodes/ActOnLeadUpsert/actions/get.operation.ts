@@ -2,7 +2,7 @@ import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeExecu
 
 import { inspectHttpError, LeadInputError } from '../../shared/engine/errors';
 import { executePerItem } from '../../shared/engine/LeadUpsertEngine';
-import { isValidEmail } from '../../shared/engine/values';
+import { isBlankText, normaliseEmail } from '../../shared/engine/text';
 import { describeCallError } from '../helpers/errors';
 import { actOnRedactor } from '../helpers/redaction';
 import { accountPacer, actOnApiRequest } from '../transport';
@@ -17,13 +17,15 @@ export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]
 		this,
 		await actOnRedactor(this),
 		async (itemIndex) => {
-			const email = String(this.getNodeParameter('email', itemIndex, '') ?? '').trim();
-			if (!email || !isValidEmail(email)) {
-				throw new LeadInputError(email ? `"${email}" is not an e-mail address` : 'No e-mail address to look for', {
+			const raw = String(this.getNodeParameter('email', itemIndex, '') ?? '');
+			if (isBlankText(raw)) {
+				throw new LeadInputError('No e-mail address to look for', {
 					field: 'email',
 					description: 'Set "Email" to the contact\'s address, for example {{ $json.email }}.',
 				});
 			}
+			// Found as it was stored: normalised the way the upsert writes it.
+			const email = normaliseEmail(raw, { id: 'email', displayName: 'Email' });
 			let body: LookupAnswer;
 			try {
 				body = (

@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { classifyCallError, FatalCallError, findCause, LeadInputError } from '../../shared/engine/errors';
-import { columnsReader, normaliseName, readMappedValues } from '../../shared/engine/fields';
+import { COLLIDING_KEYS, columnsReader, normaliseName, readMappedValues } from '../../shared/engine/fields';
 import { requireObject } from '../../shared/engine/input';
 import { buildOutput, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
 import { DEFAULT_RETRY, waitBeforeRetry } from '../../shared/engine/retry';
@@ -105,6 +105,7 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 				values = readMappedValues(itemColumns, source, fields, { ignoreUnknownFields: options.ignoreUnknownFields === true });
 			} catch (error) {
 				unknown = findCause(error, LeadInputError);
+				if (unknown?.details.code === COLLIDING_KEYS) throw unknown;
 				if (!unknown?.details.field) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 			}
 			if (unknown) {

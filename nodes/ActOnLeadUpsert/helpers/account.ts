@@ -17,6 +17,9 @@ export const LOGINS_PER_HOUR = 5;
 /** Enough calls in flight to reach the per-second limit at Act-On's usual latency. */
 export const DEFAULT_PARALLEL_CALLS = 3;
 
+/** Credential fields whose values never appear in an error, output or log. */
+export const ACTON_SECRET_FIELDS = ['password', 'clientId', 'clientSecret', 'accessToken', 'refreshToken'];
+
 export function apiBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	const host = String(credentials.host ?? ACTON_HOSTS[0].value);
 	const url = host === 'custom' ? String(credentials.customBaseUrl ?? '').trim() : host;

@@ -1,10 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { LeadInputError } from '../../shared/engine/errors';
+import { searchValueOf } from '../../shared/engine/text';
 import { executePerItem } from '../../shared/engine/LeadUpsertEngine';
 import { describeCallError } from '../helpers/errors';
 import { leadSquaredRedactor } from '../helpers/redaction';
 import { leadSquaredClient } from '../transport';
+
+const SEARCH_VALUE = { id: 'searchValue', displayName: 'Value' };
 
 const LOOKUPS = {
 	email: { path: '/v2/LeadManagement.svc/Leads.GetByEmailaddress', param: 'emailaddress', words: 'email' },
@@ -20,7 +23,7 @@ export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]
 		async (itemIndex) => {
 			const searchBy = this.getNodeParameter('searchBy', itemIndex) as keyof typeof LOOKUPS;
 			const lookup = LOOKUPS[searchBy] ?? LOOKUPS.email;
-			const value = String(this.getNodeParameter('searchValue', itemIndex, '') ?? '').trim();
+			const value = searchValueOf(this.getNodeParameter('searchValue', itemIndex, ''), lookup === LOOKUPS.email, SEARCH_VALUE);
 			if (!value) {
 				throw new LeadInputError(`No ${lookup.words} to look for`, {
 					field: 'searchValue',

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, ResourceMapperValue } from 
 
 import { LeadInputError } from '../../shared/engine/errors';
 import { columnsReader, readMappedValues, type CrmField } from '../../shared/engine/fields';
+import { parseDateValue } from '../../shared/engine/dates';
 import { executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
 import { isEmpty, shapeValues } from '../../shared/engine/values';
 import type { ActivityPayload } from '../helpers/activities';
@@ -15,10 +16,9 @@ import { bulkBatchSize, checkedSearchField, clientFor, useBulkApi, writeSettings
 /** The activity's moment: the mapped value in any parseable form, or now. */
 function activityMoment(raw: unknown): Date {
 	if (isEmpty(raw)) return new Date();
-	const text = String(raw).trim();
-	// LeadSquared's own form is UTC without a zone: read it as UTC, not local time.
-	const date = new Date(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?$/.test(text) ? `${text.replace(' ', 'T')}Z` : text);
-	if (Number.isNaN(date.getTime())) {
+	// Strict, and UTC when no offset is given (LeadSquared's own form has none), never local time.
+	const date = parseDateValue(raw instanceof Date ? raw : String(raw), true);
+	if (!date) {
 		throw new LeadInputError(`"Activity Date and Time" is not a date: ${JSON.stringify(raw)}`, {
 			field: 'activityDateTime',
 			description: 'Use a date such as 2026-11-20T09:15:00Z or 2026-11-20 09:15:00 (UTC), or leave it empty for the time the node runs.',

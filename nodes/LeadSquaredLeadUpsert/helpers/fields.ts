@@ -62,7 +62,7 @@ export function leadFieldToCrmField(meta: LeadFieldMeta): CrmField {
 		required: meta.IsMandatory === true,
 		// IsLeadIdentifier marks the unique fields LeadSquared can search by (email, phone, custom unique fields).
 		unique: meta.IsLeadIdentifier === true,
-		maxLength: type === 'string' && format === undefined && maxLength > 0 ? maxLength : undefined,
+		maxLength: type === 'string' && format !== 'phone' && maxLength > 0 ? maxLength : undefined,
 		options: type === 'options' ? (meta.Options ?? []).map((option) => ({ name: option.Text || option.Value, value: option.Value })) : undefined,
 	};
 }

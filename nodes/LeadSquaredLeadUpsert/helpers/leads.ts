@@ -3,6 +3,7 @@ import type { IDataObject, ResourceMapperValue } from 'n8n-workflow';
 import { LeadInputError } from '../../shared/engine/errors';
 import { readMappedValues, type CrmField } from '../../shared/engine/fields';
 import { requireObject } from '../../shared/engine/input';
+import { matchKey } from '../../shared/engine/text';
 import { isEmpty, shapeValues } from '../../shared/engine/values';
 import { fieldLabel } from './errors';
 
@@ -41,7 +42,7 @@ export function toAttributePairs(lead: LeadPayload): Array<{ Attribute: string; 
 /** How LeadSquared compares unique values: case-insensitively, phones by their digits. */
 export function searchKeyOf(lead: LeadPayload): string {
 	const value = lead.attributes[lead.searchBy] ?? '';
-	const normalised = /phone|mobile/i.test(lead.searchBy) ? value.replace(/\D/g, '') : value.trim().toLowerCase();
+	const normalised = /phone|mobile/i.test(lead.searchBy) ? value.replace(/\D/g, '') : matchKey(value);
 	return `${lead.searchBy}:${normalised}`;
 }
 

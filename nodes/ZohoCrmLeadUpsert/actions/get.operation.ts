@@ -1,10 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { LeadInputError } from '../../shared/engine/errors';
+import { searchValueOf } from '../../shared/engine/text';
 import { executePerItem } from '../../shared/engine/LeadUpsertEngine';
 import { describeCallError } from '../helpers/errors';
 import { zohoRedactor } from '../helpers/redaction';
 import { zohoApiRequest } from '../transport';
+
+const SEARCH_VALUE = { id: 'searchValue', displayName: 'Value' };
 
 export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const module = this.getNodeParameter('module', 0) as string;
@@ -13,7 +16,7 @@ export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]
 		await zohoRedactor(this),
 		async (itemIndex) => {
 			const searchBy = this.getNodeParameter('searchBy', itemIndex) as 'email' | 'id';
-			const value = String(this.getNodeParameter('searchValue', itemIndex, '') ?? '').trim();
+			const value = searchValueOf(this.getNodeParameter('searchValue', itemIndex, ''), searchBy === 'email', SEARCH_VALUE);
 			if (!value) {
 				throw new LeadInputError(`No ${searchBy === 'email' ? 'email' : 'record ID'} to look for`, {
 					field: 'searchValue',

@@ -10,6 +10,7 @@ import { columnsReader, readMappedValues } from '../../shared/engine/fields';
 import { executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
 import { getPacer } from '../../shared/engine/pacing';
 import { requireObject } from '../../shared/engine/input';
+import { matchKey } from '../../shared/engine/text';
 import { shapeValues } from '../../shared/engine/values';
 import { ZohoUpsertAdapter, type ZohoRecordPayload } from '../helpers/adapter';
 import { describeCallError } from '../helpers/errors';
@@ -84,10 +85,18 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 				if (Object.keys(append).length > 0) payload.$append_values = append;
 			}
 			const keyField = matchOn.find((name) => payload[name] !== undefined && payload[name] !== null);
+			if (!keyField) {
+				// Zoho would insert it without a match value, and it could then never be matched again.
+				const labels = matchOn.map((name) => fields.find((field) => field.id === name)?.displayName ?? name);
+				throw new LeadInputError(`No value to match the record on: ${matchOn.join(' or ')} is empty or not mapped`, {
+					field: matchOn[0],
+					description: `Map a value to "${labels[0]}" (${matchOn[0]})${matchOn.length > 1 ? ` or another "Match On" field (${matchOn.slice(1).join(', ')})` : ''} for every item, for example {{ $json.email }}.`,
+				});
+			}
 			return {
 				itemIndex,
 				payload,
-				dedupeKey: keyField ? `${keyField}:${String(payload[keyField]).toLowerCase()}` : undefined,
+				dedupeKey: `${keyField}:${matchKey(payload[keyField])}`,
 			};
 		},
 	});

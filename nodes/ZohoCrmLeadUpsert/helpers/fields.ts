@@ -29,6 +29,7 @@ export function toCrmField(meta: ZohoFieldMeta): CrmField {
 	else if (meta.data_type === 'datetime') type = 'dateTime';
 	else if (meta.data_type === 'picklist') type = 'options';
 	else if (meta.data_type === 'multiselectpicklist') format = 'multiOptions';
+	else if (meta.data_type === 'email') format = 'email';
 	const isUnique = meta.api_name === 'Email' || (meta.unique !== undefined && meta.unique !== null && Object.keys(meta.unique as object).length > 0);
 	return {
 		id: meta.api_name,
@@ -39,7 +40,7 @@ export function toCrmField(meta: ZohoFieldMeta): CrmField {
 		readOnly: meta.read_only === true || meta.field_read_only === true || UNWRITABLE_TYPES.has(meta.data_type) || meta.api_name === 'id',
 		// Zoho lets duplicate checks use the system Email field and fields marked unique.
 		unique: isUnique,
-		maxLength: type === 'string' && format === undefined && meta.length ? meta.length : undefined,
+		maxLength: type === 'string' && (format === undefined || format === 'email') && meta.length ? meta.length : undefined,
 		options:
 			type === 'options'
 				? (meta.pick_list_values ?? []).filter((entry) => entry.actual_value !== '-None-').map((entry) => ({ name: entry.display_value, value: entry.actual_value }))

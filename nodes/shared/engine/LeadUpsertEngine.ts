@@ -10,7 +10,7 @@ import {
 import { describeCredentialProblem } from './credentialErrors';
 import { FatalCallError, findCause, inspectHttpError, LeadInputError, PartialBatchError } from './errors';
 import type { Pacer } from './pacing';
-import type { Redactor } from './redact';
+import { clip, type Redactor } from './redact';
 import { classifyCallError, DEFAULT_RETRY, waitBeforeRetry } from './retry';
 import type { LeadFailure, LeadUpsertAdapter, PreparedLead, RecordOutcome, RetrySettings } from './types';
 
@@ -87,6 +87,16 @@ export type ItemResult = { json: IDataObject; failure?: undefined } | { failure:
 /** Errors buildOutput stopped the node with: already in their final words, never rewrapped. */
 const stopErrors = new WeakSet<Error>();
 
+/** Masked first, then cut: a secret cut in half would no longer be recognised. */
+function safeFailure(redactor: Redactor, failure: LeadFailure): LeadFailure {
+	const masked = redactor.value(failure);
+	return {
+		...masked,
+		message: clip(masked.message),
+		...(masked.description ? { description: clip(masked.description) } : {}),
+	};
+}
+
 /**
  * One output item per input item, in order, each paired with its input and carrying it under
  * `input`. Failures become error items (n8n routes them to the error output when the node is
@@ -104,7 +114,7 @@ export function buildOutput(ctx: IExecuteFunctions, results: ItemResult[], redac
 			output.push({ json: { ...result.json, input }, pairedItem: { item: i } });
 			return;
 		}
-		const safe = redactor.value(result.failure);
+		const safe = safeFailure(redactor, result.failure);
 		firstError ??= toNodeError(ctx, safe, i);
 		// Only `error`, `message` and `details` keys: n8n then routes the item to the error
 		// output, and keeps the JSON (setting `item.error` would make it replace the JSON
@@ -152,7 +162,7 @@ export async function failEveryItem(
 	describeCallError?: (error: unknown) => LeadFailure,
 ): Promise<INodeExecutionData[][]> {
 	if (error instanceof Error && stopErrors.has(error)) throw error;
-	const failure = redactor.value(toFailure(error, { describeCallError }));
+	const failure = safeFailure(redactor, toFailure(error, { describeCallError }));
 	if (!ctx.continueOnFail()) throw toNodeError(ctx, failure, 0);
 	return [buildOutput(ctx, ctx.getInputData().map(() => ({ failure })), redactor)];
 }

@@ -1,6 +1,12 @@
 import type { FieldType, IDataObject, IExecuteFunctions, ResourceMapperField, ResourceMapperValue } from 'n8n-workflow';
 
 import { LeadInputError } from './errors';
+import { isBlankText } from './text';
+
+/** The code of the error for two input keys that fill one field with different values. */
+export const COLLIDING_KEYS = 'COLLIDING_INPUT_KEYS';
+
+const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && isBlankText(value));
 
 /** A CRM field as every adapter describes it, from the CRM's own metadata. */
 export interface CrmField {
@@ -110,11 +116,25 @@ export function readMappedValues(
 	const { byId, byLooseName } = lookupOf(fields);
 	const values: Record<string, unknown> = {};
 	if (columns.mappingMode === 'autoMapInputData') {
+		const sourceKey = new Map<string, string>();
 		for (const [key, value] of Object.entries(itemJson)) {
 			if (options.alwaysIgnore?.includes(key)) continue;
 			const field = byId.get(key) ?? byLooseName.get(normaliseName(key));
 			if (field) {
-				values[field.id] = value;
+				const earlier = sourceKey.get(field.id);
+				if (earlier !== undefined && !isBlank(values[field.id]) && !isBlank(value)) {
+					if (JSON.stringify(values[field.id]) === JSON.stringify(value)) continue;
+					// Either one could be the lead's real value: guessing would report one and store the other.
+					throw new LeadInputError(`Input keys "${earlier}" and "${key}" both fill the field ${field.id}, with different values`, {
+						field: field.id,
+						code: COLLIDING_KEYS,
+						description: `Keep one of "${earlier}" and "${key}" in the item (for example with an Edit Fields node), or map the field explicitly with "Map Each Field Below".`,
+					});
+				}
+				if (earlier === undefined || isBlank(values[field.id])) {
+					values[field.id] = value;
+					sourceKey.set(field.id, key);
+				}
 			} else if (!options.ignoreUnknownFields) {
 				throw unknownField(key, fields, ' Or turn on "Ignore Unknown Input Fields".');
 			}

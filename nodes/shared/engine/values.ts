@@ -1,5 +1,8 @@
+import { DATE_FORMS, parseDateValue } from './dates';
 import { LeadInputError } from './errors';
 import { lookupOf, type CrmField } from './fields';
+import { NUMBER_FORMS, parseDecimal } from './numbers';
+import { cleanText, isBlankText, MAX_EMAIL_LENGTH, normaliseEmail } from './text';
 
 export interface ShapeOptions {
 	/** Send empty values (as the CRM's "clear" value) instead of leaving the field untouched. */
@@ -12,21 +15,22 @@ export interface ShapeOptions {
 	emptyValue?: unknown;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TRUE_WORDS = new Set(['true', 'yes', 'y', '1', 'on']);
 const FALSE_WORDS = new Set(['false', 'no', 'n', '0', 'off']);
+
+/** The refused value as the error quotes it: long values cut, so an error stays readable. */
+function shown(raw: unknown): string {
+	const text = raw instanceof Date ? raw.toISOString() : JSON.stringify(raw) ?? String(raw);
+	return text.length > 80 ? `${text.slice(0, 80)}… (${text.length} characters)` : text;
+}
 
 export function isEmpty(value: unknown): boolean {
 	return (
 		value === undefined ||
 		value === null ||
-		(typeof value === 'string' && value.trim() === '') ||
+		(typeof value === 'string' && isBlankText(value)) ||
 		(Array.isArray(value) && value.length === 0)
 	);
-}
-
-export function isValidEmail(value: string): boolean {
-	return EMAIL.test(value.trim());
 }
 
 /**
@@ -52,10 +56,10 @@ export function shapeValues(
 }
 
 export function shapeValue(field: CrmField, raw: unknown, options: ShapeOptions): unknown {
-	const fail = (expected: string) =>
-		new LeadInputError(`Field "${field.id}" needs ${expected}, got ${JSON.stringify(raw)}`, {
+	const fail = (expected: string, forms = expected) =>
+		new LeadInputError(`Field "${field.id}" needs ${expected}, got ${shown(raw)}`, {
 			field: field.id,
-			description: `Change the value mapped to "${field.displayName}" to ${expected}.`,
+			description: `Change the value mapped to "${field.displayName}" to ${forms}.`,
 		});
 
 	if (field.format === 'multiOptions') {
@@ -66,8 +70,8 @@ export function shapeValue(field: CrmField, raw: unknown, options: ShapeOptions)
 	}
 	switch (field.type) {
 		case 'number': {
-			const number = typeof raw === 'number' ? raw : Number(String(raw).replace(/[\s,](?=\d{3}\b)/g, ''));
-			if (!Number.isFinite(number)) throw fail('a number');
+			const number = parseDecimal(raw);
+			if (number === undefined) throw fail('a number', `a number written as ${NUMBER_FORMS}`);
 			return number;
 		}
 		case 'boolean': {
@@ -78,16 +82,21 @@ export function shapeValue(field: CrmField, raw: unknown, options: ShapeOptions)
 			throw fail('true or false');
 		}
 		case 'dateTime': {
-			const date = raw instanceof Date ? raw : new Date(String(raw));
-			if (Number.isNaN(date.getTime())) throw fail('a date such as 2026-11-20 or 2026-11-20T09:15:00Z');
-			return options.formatDate(date, field.format !== 'date');
+			const withTime = field.format !== 'date';
+			const date = parseDateValue(raw, withTime);
+			const expected = withTime ? 'a real date or date-time' : 'a real date';
+			if (!date) throw fail(expected, `${expected} written as ${DATE_FORMS}`);
+			return options.formatDate(date, withTime);
 		}
 		default: {
 			if (typeof raw === 'object') throw fail('text, not an object or a list');
-			const text = String(raw).trim();
-			if (field.format === 'email' && !isValidEmail(text)) throw fail('an e-mail address such as ada@example.org');
-			if (field.maxLength && text.length > field.maxLength) {
-				throw fail(`at most ${field.maxLength} characters`);
+			const text = field.format === 'email' ? normaliseEmail(String(raw), field) : cleanText(String(raw), field);
+			const maxLength = field.format === 'email' ? Math.min(field.maxLength ?? MAX_EMAIL_LENGTH, MAX_EMAIL_LENGTH) : field.maxLength;
+			if (maxLength && text.length > maxLength) {
+				throw new LeadInputError(`Field "${field.id}" is ${text.length} characters long; the CRM takes at most ${maxLength}`, {
+					field: field.id,
+					description: `Shorten the value mapped to "${field.displayName}" to at most ${maxLength} characters.`,
+				});
 			}
 			return text;
 		}
