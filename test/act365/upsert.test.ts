@@ -240,3 +240,36 @@ describe('Act! 365 Contact Upsert: get', () => {
 		expect(byId.errors[0].json).toMatchObject({ error: 'No contact ID to look for', details: { field: 'searchValue', itemIndex: 2 } });
 	});
 });
+
+describe('Act! 365 Contact Upsert where Act! takes no PATCH on contacts (undocumented either way)', () => {
+	let t: Awaited<ReturnType<typeof act365Setup>>;
+
+	beforeAll(async () => {
+		t = await act365Setup();
+		t.act.configure({ answers: { contactPatch: false } });
+	});
+	afterAll(() => t.close());
+	beforeEach(() => t.act.reset());
+
+	it('updates by reading the contact and sending it back whole with PUT, keeping the fields it does not set', async () => {
+		const existing = t.act.seedContact({ emailAddress: 'lead1@example.org', firstName: 'Old', jobTitle: 'Founder' });
+		const first = await t.upsert(leads(3));
+		expect(first.errors).toHaveLength(0);
+		expect(first.success.map((item) => item.json.action)).toEqual(['inserted', 'updated', 'inserted']);
+		expect(first.success[1].json.id).toBe(existing.id);
+		expect(t.act.contactsByEmail('lead1@example.org')[0]).toMatchObject({ firstName: 'Name1', jobTitle: 'Founder' });
+		// The refused PATCH, then a read and a PUT.
+		expect(t.act.log.filter((entry) => entry.endpoint === 'updateContact').map((entry) => [entry.method, entry.status])).toEqual([
+			['PATCH', 405],
+			['PUT', 200],
+		]);
+
+		// Act! refused PATCH once: later updates go straight to the read and the PUT.
+		t.act.resetCounters();
+		const second = await t.upsert([{ emailAddress: 'lead2@example.org', lastName: 'Later' }]);
+		expect(second.errors).toHaveLength(0);
+		expect(t.act.contactsByEmail('lead2@example.org')[0]).toMatchObject({ firstName: 'Name2', lastName: 'Later' });
+		expect(t.act.log.filter((entry) => entry.endpoint === 'updateContact').map((entry) => entry.method)).toEqual(['PUT']);
+		expect(t.act.countOf('getContact')).toBe(1);
+	});
+});

@@ -1,12 +1,30 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
-import { classifyCallError, PartialBatchError } from '../../shared/engine/errors';
+import { classifyCallError, inspectHttpError, PartialBatchError } from '../../shared/engine/errors';
 import { KeyQueue } from '../../shared/engine/keyQueue';
 import type { LeadUpsertAdapter, RecordOutcome } from '../../shared/engine/types';
 import { act365ApiRequest, encodeQueryValue, type Act365RequestOptions, type Act365Surface } from '../transport';
 import { describeRecordRefusal, isRecordRefusal } from './errors';
 import { PAGE_SIZE, type ContactFields } from './fields';
 import type { Act365Pacing } from './pacing';
+
+/**
+ * Act! databases (credential scopes) whose contacts path refused PATCH with 405. No Act! 365 page
+ * says whether it takes PATCH on contacts; its Web API documents PATCH as the partial update and
+ * PUT as the full one, so where PATCH is refused an update becomes a read and a full PUT.
+ */
+const patchRefused = new Set<string>();
+
+/** What Act! holds with the item's fields over it: a full record for PUT, which blanks what it leaves out. */
+function fullContact(current: IDataObject, changes: IDataObject): IDataObject {
+	const kept: IDataObject = {};
+	for (const [key, value] of Object.entries(current ?? {})) {
+		if (['id', 'created', 'edited'].includes(key) || (value !== null && typeof value === 'object')) continue;
+		kept[key] = value;
+	}
+	const customFields = { ...((current?.customFields as IDataObject | undefined) ?? {}), ...((changes.customFields as IDataObject | undefined) ?? {}) };
+	return { ...kept, ...changes, ...(Object.keys(customFields).length > 0 ? { customFields } : {}) };
+}
 
 /** One contact to write: the match value and the body Act! receives. */
 export interface ContactPayload {
@@ -197,6 +215,23 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 		);
 	}
 
+	/** PATCH (partial); where Act! refuses PATCH, the contact is read and sent back whole with PUT (one call more). */
+	private async update(url: string, changes: IDataObject, options: Act365RequestOptions): Promise<void> {
+		const scope = this.settings.scope;
+		if (!patchRefused.has(scope)) {
+			try {
+				await act365ApiRequest(this.ctx, 'PATCH', url, { ...options, body: changes });
+				return;
+			} catch (error) {
+				// Already a NodeApiError from the transport: wrapping it again hands the same one back.
+				if (inspectHttpError(error).status !== 405) throw new NodeApiError(this.ctx.getNode(), error as JsonObject);
+				patchRefused.add(scope);
+			}
+		}
+		const { body: current } = await act365ApiRequest<IDataObject>(this.ctx, 'GET', url, options);
+		await act365ApiRequest(this.ctx, 'PUT', url, { ...options, body: fullContact(current, changes) });
+	}
+
 	private async write(payload: ContactPayload, options: Act365RequestOptions): Promise<RecordOutcome> {
 		const { matchField, multipleMatches } = this.settings;
 		const ids = this.known.get(payload.key) ?? [];
@@ -222,9 +257,7 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 			};
 		}
 		const targets = multipleMatches === 'updateAll' ? ids : ids.slice(0, 1);
-		for (const id of targets) {
-			await act365ApiRequest(this.ctx, 'PATCH', `${path}/${encodeURIComponent(id)}`, { ...options, body: payload.body });
-		}
+		for (const id of targets) await this.update(`${path}/${encodeURIComponent(id)}`, payload.body, options);
 		return {
 			ok: true,
 			// Found after a create whose answer was lost: this run created it (the update re-applies the data).
