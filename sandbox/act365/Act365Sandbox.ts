@@ -50,6 +50,22 @@ const BASE = '/act/api';
 const WEB = '/act.web.api';
 const DENIED = 'Authorization has been denied for this request.';
 
+/** A contact as answered: its id, dates and the fields the node writes and matches on. */
+const CONTACT = ['id', 'created', 'edited', ...CORE_FIELDS, 'customFields.*'];
+/** Answer fields per endpoint, as CONTRACT.md lists them (both surfaces). */
+const ANSWER_CONTRACTS: Record<string, string[]> = {
+	searchContacts: CONTACT.map((field) => `[].${field}`),
+	getContact: CONTACT,
+	createContact: CONTACT,
+	updateContact: CONTACT,
+	deleteContact: [],
+	metadata: ['[].*'],
+	authorize: [],
+	myRecord: ['id', 'firstName', 'lastName', 'emailAddress'],
+};
+/** ASP.NET's error object: `message`, and (undocumented, switchable) `messageDetail`. */
+const ERROR_FIELDS = ['message', 'messageDetail'];
+
 /**
  * Emulator of the Act! 365 REST API (surface A of the reference): `https://mycloud.act.com/act/api`
  * with HTTP Basic `apiKey:developerKey` on every call, OData queries on `/Contacts`, no upsert and
@@ -179,6 +195,7 @@ export class Act365Sandbox extends Sandbox {
 		// While a limit is on, every answer past auth carries the X-RateLimit-* headers, errors included.
 		return routes.map((route) => ({
 			...route,
+			contract: [...(ANSWER_CONTRACTS[route.endpoint] ?? []), ...ERROR_FIELDS],
 			handler: async (req: SandboxRequest) => {
 				const reply = await route.handler(req);
 				return { ...reply, headers: { ...this.limiter?.headers(), ...reply.headers } };
