@@ -319,7 +319,8 @@ export class LeadSquaredSandbox extends Sandbox {
 				['[].*'],
 			),
 			route('GET', 'ProspectActivity.svc/CustomActivity/GetActivitySetting', 'activitySetting', (req) => this.activitySetting(req), [
-				'ActivityEvent',
+				'ID',
+				'Name',
 				'DisplayName',
 				'Fields[].*',
 			]),
@@ -490,7 +491,8 @@ export class LeadSquaredSandbox extends Sandbox {
 		if (!code) throw new LsqError(500, 'MXMandatoryAttributeMissingException', "'code' is mandatory");
 		const type = ACTIVITY_TYPES.find((t) => t.ActivityEvent === Number(code));
 		if (!type) throw new LsqError(500, 'MXInvalidInputException', `Invalid activity event code '${code}'`);
-		return { ActivityEvent: type.ActivityEvent, DisplayName: type.DisplayName, Fields: type.Fields };
+		// The documented answer: {ID, Name, DisplayName, Fields} (get-details-of-activity-type).
+		return { ID: activityTypeId(type.ActivityEvent), Name: type.DisplayName, DisplayName: type.DisplayName, Fields: type.Fields };
 	}
 
 	private rateLimitBody(bucket: SlidingWindowLimiter) {
@@ -506,6 +508,11 @@ export class LeadSquaredSandbox extends Sandbox {
 /** The 401 body is not documented; this shape is a plausible guess in the vendor's envelope. */
 function unauthorized(): LsqError {
 	return new LsqError(401, 'MXUnAuthorizedAccessException', 'Invalid access key or secret key, or the user is inactive.');
+}
+
+/** A stable GUID-shaped id per activity type, as LeadSquared gives each type one. */
+function activityTypeId(event: number): string {
+	return `00000000-0000-4000-8000-${String(event).padStart(12, '0')}`;
 }
 
 function errorReply(error: LsqError): SandboxReply {

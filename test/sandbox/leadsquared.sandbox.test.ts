@@ -509,6 +509,7 @@ describe('LeadSquared sandbox', () => {
 				]),
 			);
 			const setting = await call('ProspectActivity.svc/CustomActivity/GetActivitySetting?code=205');
+			expect(setting.body).toMatchObject({ ID: expect.any(String), Name: 'Form Submitted', DisplayName: 'Form Submitted' });
 			expect(setting.body.Fields[0]).toMatchObject({ SchemaName: 'mx_Custom_1', DisplayName: expect.any(String), DataType: 'String' });
 			expect(sandbox.countOf('activityTypes')).toBe(1);
 			expect(sandbox.countOf('activitySetting')).toBe(1);
