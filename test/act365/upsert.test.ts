@@ -191,6 +191,23 @@ describe('Act! 365 Contact Upsert: create or update', () => {
 		for (const length of lengths.slice(0, -1)) expect(length).toBeGreaterThan(2048 - 120);
 	});
 
+	it('halves a look-up the server refuses as too long (the 2,048 cap is assumed), so a lower cap costs calls, not leads', async () => {
+		t.act.configure({ maxQueryLength: 700 });
+		try {
+			const many = Array.from({ length: 60 }, (_, i) => ({ emailAddress: `a.rather.long.mailbox.name.${i}@subdomain.example.org` }));
+			t.act.seedContact({ emailAddress: many[59].emailAddress as string, jobTitle: 'Kept' });
+			const run = await t.upsert(many, { options: { batchSize: 500 } });
+			expect(run.errors).toHaveLength(0);
+			expect(run.success.map((item) => item.json.action)).toEqual([...Array.from({ length: 59 }, () => 'inserted'), 'updated']);
+			expect(t.act.contacts()).toHaveLength(60);
+			expect(t.act.refusals.queryTooLong).toBeGreaterThan(0);
+			const answered = t.act.log.filter((entry) => entry.endpoint === 'searchContacts' && entry.status === 200);
+			for (const entry of answered) expect(entry.url.length - entry.url.indexOf('?') - 1).toBeLessThanOrEqual(700);
+		} finally {
+			t.act.configure({ maxQueryLength: 2048 });
+		}
+	});
+
 	it('pages a look-up whose matches exceed one page', async () => {
 		for (let i = 0; i < 160; i++) t.act.seedContact({ emailAddress: 'crowd@example.org', firstName: `n${i}` });
 		const run = await t.upsert([{ emailAddress: 'crowd@example.org', firstName: 'All' }], { options: { multipleMatches: 'error' } });

@@ -164,7 +164,7 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 		const tail = `&$select=id,${matchField}&$orderby=created&$top=${PAGE_SIZE}`;
 		const room = this.settings.maxQueryLength - '$filter='.length - tail.length - SKIP_RESERVE;
 		const separator = encodeQueryValue(' or ').length;
-		const chunks: Array<{ keys: string[]; filter: string }> = [];
+		const chunks: Array<{ keys: string[]; clauses: string[] }> = [];
 		let keys: string[] = [];
 		let clauses: string[] = [];
 		let length = 0;
@@ -184,7 +184,7 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 				continue;
 			}
 			if (clauses.length > 0 && length + separator + clause.length > room) {
-				chunks.push({ keys, filter: clauses.join(encodeQueryValue(' or ')) });
+				chunks.push({ keys, clauses });
 				keys = [];
 				clauses = [];
 				length = 0;
@@ -193,26 +193,40 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 			keys.push(key);
 			clauses.push(clause);
 		}
-		if (clauses.length > 0) chunks.push({ keys, filter: clauses.join(encodeQueryValue(' or ')) });
+		if (clauses.length > 0) chunks.push({ keys, clauses });
+		await Promise.all(chunks.map(async (chunk) => await this.lookUpChunk(chunk.keys, chunk.clauses, tail, options)));
+	}
 
-		await Promise.all(
-			chunks.map(async (chunk) => {
-				const found = new Map<string, string[]>();
-				for (let skip = 0; ; skip += PAGE_SIZE) {
-					const { body } = await act365ApiRequest<Array<Record<string, unknown>>>(this.ctx, 'GET', this.surface.contactsPath, {
-						...options,
-						query: `$filter=${chunk.filter}${tail}${skip ? `&$skip=${skip}` : ''}`,
-					});
-					const page = Array.isArray(body) ? body : [];
-					for (const contact of page) {
-						const key = normaliseMatchValue(contact[matchField] ?? '');
-						found.set(key, [...(found.get(key) ?? []), String(contact.id)]);
-					}
-					if (page.length < PAGE_SIZE) break;
+	/**
+	 * One `$filter` call (and its pages) for some keys. The query-length cap is IIS's default, not
+	 * an Act! figure: a server that refuses the query as too long (IIS: 404.15, or 414) gets it
+	 * again in two halves, so a lower cap costs calls, never leads.
+	 */
+	private async lookUpChunk(keys: string[], clauses: string[], tail: string, options: Act365RequestOptions): Promise<void> {
+		const { matchField } = this.settings;
+		const found = new Map<string, string[]>();
+		try {
+			for (let skip = 0; ; skip += PAGE_SIZE) {
+				const { body } = await act365ApiRequest<Array<Record<string, unknown>>>(this.ctx, 'GET', this.surface.contactsPath, {
+					...options,
+					query: `$filter=${clauses.join(encodeQueryValue(' or '))}${tail}${skip ? `&$skip=${skip}` : ''}`,
+				});
+				const page = Array.isArray(body) ? body : [];
+				for (const contact of page) {
+					const key = normaliseMatchValue(contact[matchField] ?? '');
+					found.set(key, [...(found.get(key) ?? []), String(contact.id)]);
 				}
-				for (const key of chunk.keys) this.known.set(key, found.get(key) ?? []);
-			}),
-		);
+				if (page.length < PAGE_SIZE) break;
+			}
+		} catch (error) {
+			const status = inspectHttpError(error).status;
+			if (clauses.length < 2 || (status !== 404 && status !== 414)) throw new NodeApiError(this.ctx.getNode(), error as JsonObject);
+			const half = Math.ceil(clauses.length / 2);
+			await this.lookUpChunk(keys.slice(0, half), clauses.slice(0, half), tail, options);
+			await this.lookUpChunk(keys.slice(half), clauses.slice(half), tail, options);
+			return;
+		}
+		for (const key of keys) this.known.set(key, found.get(key) ?? []);
 	}
 
 	/** PATCH (partial); where Act! refuses PATCH, the contact is read and sent back whole with PUT (one call more). */
