@@ -302,7 +302,7 @@ describe.each([
 		);
 		expect(wallMs).toBeGreaterThanOrEqual(floor);
 		expect(wallMs / floor).toBeLessThanOrEqual(1.1);
-		expectNoSecrets(setup, [success]);
+		expectNoSecrets(setup, [success, errors]);
 	});
 });
 
