@@ -67,8 +67,8 @@ const answerWords = (credentials: ICredentialDataDecryptedObject, body: unknown)
 
 /**
  * What a 401 to the key pair means (no HTTP code on the error: n8n would swap the words for its
- * stock "Authorization failed"). Act! answers a wrong API key with a bare "denied"; a detail
- * about the developer key means the API key itself was accepted.
+ * stock "Authorization failed"). Act! documents no 401 body, so a refusal names both keys; only
+ * a `messageDetail` that speaks of the developer key (where Act! sends one) narrows it down.
  */
 export function keyRefusal(body: unknown): FatalCallError {
 	const detail = body && typeof body === 'object' ? String((body as Record<string, unknown>).messageDetail ?? '') : '';
@@ -79,8 +79,8 @@ export function keyRefusal(body: unknown): FatalCallError {
 		);
 	}
 	return new FatalCallError(
-		'Act! 365 refused the API key: check "API Key" (then "Developer Key")',
-		'In Act! 365 open Profile (bottom left) → Apps & Integrations and copy the API key shown there (generate one if none is shown, or if it was regenerated since). If the API key is right, check the developer key.',
+		'Act! 365 refused the key pair: check "API Key" and "Developer Key"',
+		'Act! does not say which key is wrong. In Act! 365 open Profile (bottom left) → Apps & Integrations and copy the API key shown there (generate one if none is shown, or if it was regenerated since); then, signed in, get the developer key with "Give me my developer key now!" and paste both again.',
 	);
 }
 

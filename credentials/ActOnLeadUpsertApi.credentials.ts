@@ -38,9 +38,22 @@ interface TokenAnswer {
 	body: IDataObject;
 }
 
-function limitError(credentials: ICredentialDataDecryptedObject, resetsAt: number): TokenLimitError {
+/**
+ * Why a password grant was last refused, per login key, when the refusal did not name the limit:
+ * the waiting error repeats it instead of claiming the limit is spent.
+ */
+const lastLoginRefusal = new Map<string, FatalCallError>();
+
+function limitError(credentials: ICredentialDataDecryptedObject, resetsAt: number, refusal?: FatalCallError): TokenLimitError {
 	const minutes = Math.max(1, Math.ceil((resetsAt - Date.now()) / 60_000));
 	const at = new Date(resetsAt).toISOString().replace(/\.\d+Z$/, 'Z');
+	if (refusal) {
+		return new TokenLimitError(
+			`${refusal.message}; no new login is tried until ${at} (in about ${minutes} min)`,
+			`${refusal.description ?? ''} Act-On counts failed logins toward its ${LOGINS_PER_HOUR} an hour, and it does not document how it refuses a spent limit, so after any refused login this credential waits out the hour rather than risk locking the user out for the next one too.`.trim(),
+			resetsAt,
+		);
+	}
 	return new TokenLimitError(
 		`Act-On allows ${LOGINS_PER_HOUR} logins per hour for ${String(credentials.username)} and they are spent; the limit resets at ${at} (in about ${minutes} min)`,
 		'This credential asks for no new token until then, so the next hour is not spent too. It keeps and refreshes its tokens, so it logs in rarely: if this happens again, another tool or credential is logging in as the same user with the same app. Give this one its own Act-On user, or stop the other.',
@@ -63,21 +76,23 @@ function tokenError(answer: TokenAnswer, credentials: ICredentialDataDecryptedOb
 			'Ask Act-On support or your account manager to enable the REST API for the account, then test the credential again.',
 		);
 	}
+	// Act-On documents no answer for a spent login limit, so every refusal may be that limit too.
+	const orLimit = `If they are right, the cause is likely Act-On's limit of ${LOGINS_PER_HOUR} logins an hour for this user and app, spent by earlier tries or by another tool logging in as ${String(credentials.username)}: then wait for the hour to pass and change nothing.`;
 	if (answer.statusCode === 401 || code === 'access_denied') {
 		return new FatalCallError(
-			'Act-On rejected the Client ID or Client Secret',
-			`Copy both again from the API credentials Act-On issued for this app (requested at ${CREDENTIALS_PAGE}), and check the API host matches the account.`,
+			`Act-On refused the login (HTTP ${answer.statusCode} ${code}): a wrong Client ID or Client Secret, or the hourly login limit`,
+			`Check both against the API credentials Act-On issued for this app (requested at ${CREDENTIALS_PAGE}) and that the API host matches the account. ${orLimit}`,
 		);
 	}
 	if (code === 'invalid_grant') {
 		return new FatalCallError(
-			`Act-On rejected the username or password of ${String(credentials.username)}`,
-			'Enter the email and password this Act-On user signs in with; after a password change in Act-On, update it here too. Each try counts toward the 5 logins per hour.',
+			`Act-On refused the login of ${String(credentials.username)} (HTTP ${answer.statusCode} invalid_grant): a wrong username or password, or the hourly login limit`,
+			`Check the email and password this Act-On user signs in with; after a password change in Act-On, update it here too. ${orLimit}`,
 		);
 	}
 	return new FatalCallError(
 		`Act-On refused to issue an access token (HTTP ${answer.statusCode}${code ? ` ${code}` : ''})`,
-		text || 'Check the credential\'s API host, client ID and secret, username and password.',
+		`${text ? `${text}. ` : ''}Check the credential's API host, client ID and secret, username and password. ${orLimit}`,
 	);
 }
 
@@ -255,7 +270,7 @@ export class ActOnLeadUpsertApi implements ICredentialType {
 			}
 
 			const resetsAt = tokenLimitResetsAt(limitKey);
-			if (resetsAt !== undefined) throw limitError(credentials, resetsAt);
+			if (resetsAt !== undefined) throw limitError(credentials, resetsAt, lastLoginRefusal.get(limitKey));
 
 			if (credentials.refreshToken) {
 				// Refresh tokens are single use: the answer carries the next one, stored with it.
@@ -270,13 +285,21 @@ export class ActOnLeadUpsertApi implements ICredentialType {
 				username: String(credentials.username ?? '').trim(),
 				password: String(credentials.password ?? ''),
 			});
-			if (login.statusCode === 200 && typeof login.body.access_token === 'string') return minted(login);
-			if (isLimitAnswer(login)) {
-				const until = tokenLimitResetTime(login.headers, login.body, HOUR_MS);
-				rememberTokenLimit(limitKey, until);
+			if (login.statusCode === 200 && typeof login.body.access_token === 'string') {
+				lastLoginRefusal.delete(limitKey);
+				return minted(login);
+			}
+			// Any refused login, whatever it looks like, may be the spent limit: none again this hour.
+			const limited = isLimitAnswer(login);
+			const until = limited ? tokenLimitResetTime(login.headers, login.body, HOUR_MS) : Date.now() + HOUR_MS;
+			rememberTokenLimit(limitKey, until);
+			if (limited) {
+				lastLoginRefusal.delete(limitKey);
 				throw limitError(credentials, until);
 			}
-			throw tokenError(login, credentials);
+			const refusal = tokenError(login, credentials);
+			lastLoginRefusal.set(limitKey, refusal);
+			throw refusal;
 		});
 	}
 

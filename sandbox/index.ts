@@ -24,12 +24,15 @@ export interface RunningSandboxes {
 }
 
 /** Starts all four emulators on 127.0.0.1 (fixed ports, or free ones for parallel test files). */
-export async function startSandboxes(options: { fixedPorts?: boolean; latencyMs?: number } = {}): Promise<RunningSandboxes> {
+export async function startSandboxes(
+	options: { fixedPorts?: boolean; latencyMs?: number; strictContract?: boolean } = {},
+): Promise<RunningSandboxes> {
+	const common = { latencyMs: options.latencyMs, strictContract: options.strictContract };
 	const sandboxes: SandboxSet = {
-		zoho: new ZohoSandbox({ latencyMs: options.latencyMs }),
-		leadsquared: new LeadSquaredSandbox({ latencyMs: options.latencyMs }),
-		acton: new ActOnSandbox({ latencyMs: options.latencyMs }),
-		act365: new Act365Sandbox({ latencyMs: options.latencyMs }),
+		zoho: new ZohoSandbox(common),
+		leadsquared: new LeadSquaredSandbox(common),
+		acton: new ActOnSandbox(common),
+		act365: new Act365Sandbox(common),
 	};
 	const started: Sandbox[] = [];
 	try {

@@ -16,7 +16,22 @@ export interface Act365SandboxOptions extends SandboxOptions {
 	webApiUser?: string;
 	webApiPassword?: string;
 	databaseName?: string;
+	/** Switches for what Act! 365 leaves undocumented; see Act365AnswerSwitches. */
+	answers?: Partial<Act365AnswerSwitches>;
 }
+
+/**
+ * Behaviours no Act! 365 page documents (sandbox/act365/CONTRACT.md). Both settings of each are
+ * plausible, so the tests run the node against both.
+ */
+export interface Act365AnswerSwitches {
+	/** A wrong developer key with a right API key gets a 401 whose `messageDetail` says so; off, a bare 401 for both keys. */
+	unauthorizedDetail: boolean;
+	/** `PATCH /Contacts/{id}` is accepted (the Web API documents it for partial updates); off, only PUT, and PATCH answers 405. */
+	contactPatch: boolean;
+}
+
+const DEFAULT_ANSWERS: Act365AnswerSwitches = { unauthorizedDetail: false, contactPatch: true };
 
 /** Sub-codes of the Web API's 403 (product/API version, subscription, user permission). */
 export type WebApiForbiddenCode = 4030 | 4031 | 4032;
@@ -34,6 +49,22 @@ const BASE = '/act/api';
 /** Surface B lives under its own prefix so one emulator (and one store) serves both products. */
 const WEB = '/act.web.api';
 const DENIED = 'Authorization has been denied for this request.';
+
+/** A contact as answered: its id, dates and the fields the node writes and matches on. */
+const CONTACT = ['id', 'created', 'edited', ...CORE_FIELDS, 'customFields.*'];
+/** Answer fields per endpoint, as CONTRACT.md lists them (both surfaces). */
+const ANSWER_CONTRACTS: Record<string, string[]> = {
+	searchContacts: CONTACT.map((field) => `[].${field}`),
+	getContact: CONTACT,
+	createContact: CONTACT,
+	updateContact: CONTACT,
+	deleteContact: [],
+	metadata: ['[].*'],
+	authorize: [],
+	myRecord: ['id', 'firstName', 'lastName', 'emailAddress'],
+};
+/** ASP.NET's error object: `message`, and (undocumented, switchable) `messageDetail`. */
+const ERROR_FIELDS = ['message', 'messageDetail'];
 
 /**
  * Emulator of the Act! 365 REST API (surface A of the reference): `https://mycloud.act.com/act/api`
@@ -53,6 +84,7 @@ export class Act365Sandbox extends Sandbox {
 	/** When set, every Web API call but /authorize answers 403 with this sub-code. */
 	webApiForbidden?: WebApiForbiddenCode;
 	readonly tokens = new WebApiTokens();
+	answers: Act365AnswerSwitches;
 	private store = new Map<string, Act365Contact>();
 	private lastCreatedMs = 0;
 	/** Set by the `regenerateApiKey` action; cleared by reset() like any other state. */
@@ -67,6 +99,7 @@ export class Act365Sandbox extends Sandbox {
 		this.webApiPassword = options.webApiPassword ?? 'sandbox-password';
 		this.databaseName = options.databaseName ?? 'SandboxDB';
 		if (options.rateLimit) this.limiter = new MeteredLimiter(options.rateLimit.limit, options.rateLimit.windowMs);
+		this.answers = { ...DEFAULT_ANSWERS, ...options.answers };
 	}
 
 	// ---- accessors for tests -------------------------------------------------------------
@@ -104,6 +137,7 @@ export class Act365Sandbox extends Sandbox {
 		if (typeof settings.apiKey === 'string') this.apiKey = settings.apiKey;
 		if (typeof settings.developerKey === 'string') this.developerKey = settings.developerKey;
 		if (typeof settings.maxQueryLength === 'number') this.maxQueryLength = settings.maxQueryLength;
+		if (settings.answers && typeof settings.answers === 'object') this.answers = { ...this.answers, ...(settings.answers as Partial<Act365AnswerSwitches>) };
 		if ('limit' in settings || 'windowMs' in settings) {
 			const limit = 'limit' in settings ? settings.limit : this.limiter?.limit;
 			const windowMs = typeof settings.windowMs === 'number' ? settings.windowMs : (this.limiter?.windowMs ?? 60_000);
@@ -130,7 +164,15 @@ export class Act365Sandbox extends Sandbox {
 			{ method: 'GET', pattern: `${BASE}/contacts/:id`, endpoint: 'getContact', handler: (req) => this.getOne(req) },
 			{ method: 'POST', pattern: `${BASE}/contacts`, endpoint: 'createContact', handler: (req) => this.create(req) },
 			// Updates are assumed: no public Act! 365 client exercises them; both verbs exist on the Web API.
-			{ method: 'PATCH', pattern: `${BASE}/contacts/:id`, endpoint: 'updateContact', handler: (req) => this.update(req, false) },
+			{
+				method: 'PATCH',
+				pattern: `${BASE}/contacts/:id`,
+				endpoint: 'updateContact',
+				handler: (req) =>
+					this.answers.contactPatch
+						? this.update(req, false)
+						: { status: 405, body: { message: "The requested resource does not support http method 'PATCH'." } },
+			},
 			{ method: 'PUT', pattern: `${BASE}/contacts/:id`, endpoint: 'updateContact', handler: (req) => this.update(req, true) },
 			{ method: 'DELETE', pattern: `${BASE}/contacts/:id`, endpoint: 'deleteContact', handler: (req) => this.remove(req) },
 			{ method: 'GET', pattern: `${BASE}/metadata`, endpoint: 'metadata', handler: (req) => this.listMetadata(req) },
@@ -153,6 +195,7 @@ export class Act365Sandbox extends Sandbox {
 		// While a limit is on, every answer past auth carries the X-RateLimit-* headers, errors included.
 		return routes.map((route) => ({
 			...route,
+			contract: [...(ANSWER_CONTRACTS[route.endpoint] ?? []), ...ERROR_FIELDS],
 			handler: async (req: SandboxRequest) => {
 				const reply = await route.handler(req);
 				return { ...reply, headers: { ...this.limiter?.headers(), ...reply.headers } };
@@ -193,10 +236,9 @@ export class Act365Sandbox extends Sandbox {
 		const credentials = basicAuth(req);
 		const apiKeyRight = credentials?.user === this.apiKey && !this.apiKeyRegenerated;
 		if (!apiKeyRight || credentials?.password !== this.developerKey) {
-			// The real 401 body is undocumented; this is ASP.NET's stock text. The `messageDetail`
-			// for a right API key with a wrong developer key is an emulator assumption, so a client
-			// can point the user at the key to check.
-			const developerKeyWrong = apiKeyRight;
+			// The real 401 body is undocumented; this is ASP.NET's stock text. A `messageDetail` for a
+			// right API key with a wrong developer key is only sent behind answers.unauthorizedDetail.
+			const developerKeyWrong = apiKeyRight && this.answers.unauthorizedDetail;
 			return {
 				status: 401,
 				body: developerKeyWrong ? { message: DENIED, messageDetail: 'The developer key is not valid for this API key.' } : { message: DENIED },

@@ -28,6 +28,13 @@ export interface ActOnSettings {
 	dailyQuotaBody?: unknown;
 	/** No Retry-After is documented for data calls, so none is sent unless asked for. */
 	rateLimitRetryAfter: boolean;
+	/**
+	 * The upsert answers "Record inserted" for a new record. Off, as documented: the page for
+	 * PUT /list/{id}/record?email= shows only "Record updated" (CONTRACT.md).
+	 */
+	upsertSaysInserted: boolean;
+	/** Accept CONTACT_LIST and other spellings; off, as documented, only `contact_list`. */
+	listingTypeAnyCase: boolean;
 }
 
 export interface ActOnSandboxOptions extends SandboxOptions, Partial<ActOnSettings> {
@@ -55,9 +62,21 @@ const DEFAULTS: ActOnSettings = {
 	rateLimitStatus: 429,
 	dailyQuotaStatus: 429,
 	rateLimitRetryAfter: false,
+	upsertSaysInserted: false,
+	listingTypeAnyCase: false,
 };
 
+/** Act-On's error words: `errorCode`/`message` on data calls, OAuth's `error`/`error_description` on /token and bad tokens. */
+const ERROR_FIELDS = ['errorCode', 'message', 'error', 'error_description'];
+
 const reply = (status: number, body: unknown, headers?: Record<string, string>): SandboxReply => ({ status, body, headers });
+const route = (method: string, pattern: string, endpoint: string, handler: Route['handler'], contract: string[]): Route => ({
+	method,
+	pattern,
+	endpoint,
+	handler,
+	contract: [...contract, ...ERROR_FIELDS],
+});
 const INVALID_LIST = reply(400, { errorCode: 10004, message: 'Invalid or missing list' });
 const INVALID_COLUMN = reply(400, { errorCode: '10010', message: 'Invalid Column Specified' });
 // Assumed: the access-token refusal body is not documented; OAuth-style like the /token errors.
@@ -95,12 +114,12 @@ export class ActOnSandbox extends Sandbox {
 
 	protected routes(): Route[] {
 		return [
-			{ method: 'POST', pattern: '/token', endpoint: 'token', handler: (req) => this.token(req) },
-			{ method: 'GET', pattern: '/api/1/account', endpoint: 'account', handler: () => this.account() },
-			{ method: 'GET', pattern: '/api/1/list', endpoint: 'lists', handler: (req) => this.listing(req) },
-			{ method: 'GET', pattern: '/api/1/list/lookup/:listId', endpoint: 'lookup', handler: (req) => this.lookup(req) },
-			{ method: 'PUT', pattern: '/api/1/list/:listId/record', endpoint: 'upsertRecord', handler: (req) => this.upsert(req) },
-			{ method: 'GET', pattern: '/api/1/list/:listId', endpoint: 'listDetail', handler: (req) => this.listDetail(req) },
+			route('POST', '/token', 'token', (req) => this.token(req), ['access_token', 'refresh_token', 'token_type', 'expires_in', 'scope']),
+			route('GET', '/api/1/account', 'account', () => this.account(), ['*']),
+			route('GET', '/api/1/list', 'lists', (req) => this.listing(req), ['offset', 'count', 'totalCount', 'result[].*']),
+			route('GET', '/api/1/list/lookup/:listId', 'lookup', (req) => this.lookup(req), ['*']),
+			route('PUT', '/api/1/list/:listId/record', 'upsertRecord', (req) => this.upsert(req), ['status', 'message', 'id', 'contact_id']),
+			route('GET', '/api/1/list/:listId', 'listDetail', (req) => this.listDetail(req), ['headers', 'emailColumn', 'data']),
 		];
 	}
 
@@ -283,7 +302,8 @@ export class ActOnSandbox extends Sandbox {
 		if (!type) return missing('listingtype');
 		const { offset, count } = paging(req);
 		// Other listing types (headers, footers, media…) exist but hold nothing here.
-		const all = type.toUpperCase() === 'CONTACT_LIST' ? [...this.lists.values()] : [];
+		const contactList = this.settings.listingTypeAnyCase ? type.toLowerCase() === 'contact_list' : type === 'contact_list';
+		const all = contactList ? [...this.lists.values()] : [];
 		const result = all.slice(offset, offset + count).map((list) => ({
 			id: list.id,
 			name: list.name,
@@ -327,8 +347,8 @@ export class ActOnSandbox extends Sandbox {
 		const { record, inserted } = list.upsert(email, values);
 		return reply(200, {
 			status: 'success',
-			// "Record inserted" for this path is assumed (it is the add-contact endpoint's wording).
-			message: inserted ? 'Record inserted' : 'Record updated',
+			// Documented: "Record updated", new record or not; "Record inserted" only behind the switch.
+			message: inserted && this.settings.upsertSaysInserted ? 'Record inserted' : 'Record updated',
 			id: record.id,
 			contact_id: record.id,
 		});

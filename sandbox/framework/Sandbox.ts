@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { pruneToContract, type AnswerContract } from './contract';
 import { FaultInjector, type Fault, type FaultRule } from './faults';
 import { compilePattern, readRequest, type SandboxReply, type SandboxRequest } from './http';
 
@@ -11,6 +12,8 @@ export interface Route {
 	/** Name the call is counted under, e.g. 'upsert' or 'token'. */
 	endpoint: string;
 	handler: (req: SandboxRequest) => SandboxReply | Promise<SandboxReply>;
+	/** The answer fields the vendor documents (CONTRACT.md); strict mode answers only these. */
+	contract?: AnswerContract;
 }
 
 export interface SandboxOptions {
@@ -18,6 +21,8 @@ export interface SandboxOptions {
 	latencyMs?: number;
 	/** Seed of the random fault generator. */
 	seed?: number;
+	/** Answer only the fields each route's contract lists, so a client cannot lean on any other. */
+	strictContract?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -39,6 +44,8 @@ export type SandboxActions = Record<string, () => void>;
 export abstract class Sandbox {
 	abstract readonly name: string;
 	latencyMs: number;
+	/** See SandboxOptions.strictContract; also settable with POST /__sandbox/config. */
+	strictContract: boolean;
 	readonly faults: FaultInjector;
 	/** Calls per endpoint, including refused and faulted ones. */
 	calls: Record<string, number> = {};
@@ -54,6 +61,7 @@ export abstract class Sandbox {
 
 	constructor(options: SandboxOptions = {}) {
 		this.latencyMs = options.latencyMs ?? 0;
+		this.strictContract = options.strictContract ?? false;
 		this.faults = new FaultInjector(options.seed ?? 1);
 	}
 
@@ -77,6 +85,10 @@ export abstract class Sandbox {
 	/** Side effects that faults and the admin API can trigger by name. */
 	actions(): SandboxActions {
 		return {};
+	}
+	/** Every route's documented answer fields, for the contract tests. */
+	routeContracts(): Array<Pick<Route, 'method' | 'pattern' | 'endpoint' | 'contract'>> {
+		return this.routes().map(({ method, pattern, endpoint, contract }) => ({ method, pattern, endpoint, contract }));
 	}
 	/** Applies settings such as rate limits from the admin API or a test. */
 	configure(_settings: Record<string, unknown>): void {}
@@ -166,7 +178,8 @@ export abstract class Sandbox {
 		const fault = this.faults.pick(route.endpoint);
 		try {
 			if (fault && (await this.applyFault(fault, req, route, res))) return;
-			const reply = this.before(req, route) ?? (await route.handler(req));
+			const answer = this.before(req, route) ?? (await route.handler(req));
+			const reply = this.strictContract && route.contract ? { ...answer, body: pruneToContract(answer.body, route.contract) } : answer;
 			await this.delay();
 			this.record(req, route.endpoint, reply.status);
 			this.send(res, reply);
@@ -275,6 +288,7 @@ export abstract class Sandbox {
 		}
 		if (req.method === 'POST' && command === 'config') {
 			if (typeof body.latencyMs === 'number') this.latencyMs = body.latencyMs;
+			if (typeof body.strictContract === 'boolean') this.strictContract = body.strictContract;
 			this.configure(body);
 			return { status: 200, body: { ok: true } };
 		}

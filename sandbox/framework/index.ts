@@ -1,3 +1,4 @@
+export * from './contract';
 export * from './Sandbox';
 export * from './faults';
 export * from './http';

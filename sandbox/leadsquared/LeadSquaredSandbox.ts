@@ -37,7 +37,33 @@ export interface LeadSquaredSandboxOptions extends SandboxOptions {
 	/** The docs say 429; a field report saw the same exception with HTTP 200. */
 	rateLimitStatus?: 429 | 200;
 	defaultMatch?: DefaultMatch;
+	/** Switches for what the docs leave open; see LeadSquaredAnswerSwitches. */
+	answers?: Partial<LeadSquaredAnswerSwitches>;
 }
+
+/**
+ * Answer fields LeadSquared neither documents nor rules out (sandbox/leadsquared/CONTRACT.md).
+ * All off by default, which is the documented shape; each can be turned on so the node is
+ * tested against both.
+ */
+export interface LeadSquaredAnswerSwitches {
+	/** Activity list rows carry ActivityDateTime and ActivityNote (the documented sample shows only CreatedOn). */
+	activityListDateTime: boolean;
+	/** CreateCustom's Message carries RelatedProspectId next to the documented Id. */
+	createCustomRelatedProspectId: boolean;
+	/** Bulk CreateOrUpdate rows carry LeadCreated / LeadUpdated, as third-party client types have them. */
+	bulkRowCreatedFlags: boolean;
+}
+
+const DOCUMENTED_ANSWERS: LeadSquaredAnswerSwitches = {
+	activityListDateTime: false,
+	createCustomRelatedProspectId: false,
+	bulkRowCreatedFlags: false,
+};
+
+/** LeadSquared's error envelope, on every endpoint (apidocs.leadsquared.com/error-handling/). */
+const ERROR_FIELDS = ['Status', 'ExceptionType', 'ExceptionMessage'];
+const LEAD_RECORDS = ['[].*', ...ERROR_FIELDS];
 
 export interface LeadSquaredSettings {
 	limit?: number;
@@ -47,6 +73,7 @@ export interface LeadSquaredSettings {
 	rateLimitStatus?: 429 | 200;
 	region?: string;
 	defaultMatch?: DefaultMatch;
+	answers?: Partial<LeadSquaredAnswerSwitches>;
 }
 
 export const LEADSQUARED_DEFAULT_KEYS = { accessKey: 'u$sandbox-access-key', secretKey: 'sandbox-secret-key' };
@@ -67,6 +94,7 @@ export class LeadSquaredSandbox extends Sandbox {
 	readonly name = 'leadsquared';
 	region: string;
 	rateLimitStatus: 429 | 200;
+	answers: LeadSquaredAnswerSwitches;
 	private readonly accessKey: string;
 	private readonly secretKey: string;
 	private readonly limiter: SlidingWindowLimiter;
@@ -85,6 +113,7 @@ export class LeadSquaredSandbox extends Sandbox {
 		this.bulkLimiter = new SlidingWindowLimiter(options.bulkLimit ?? 5, options.bulkWindowMs ?? 5000);
 		this.rateLimitStatus = options.rateLimitStatus ?? 429;
 		this.store.defaultMatch = options.defaultMatch ?? 'emailThenPhone';
+		this.answers = { ...DOCUMENTED_ANSWERS, ...options.answers };
 	}
 
 	/** Base URL standing for `https://{region}.leadsquared.com` (default: the account's region). */
@@ -123,6 +152,7 @@ export class LeadSquaredSandbox extends Sandbox {
 		if (typeof settings.bulkWindowMs === 'number') this.bulkLimiter.windowMs = settings.bulkWindowMs;
 		if (settings.rateLimitStatus === 429 || settings.rateLimitStatus === 200) this.rateLimitStatus = settings.rateLimitStatus;
 		if (settings.defaultMatch === 'emailThenPhone' || settings.defaultMatch === 'emailOnly') this.store.defaultMatch = settings.defaultMatch;
+		if (settings.answers && typeof settings.answers === 'object') this.answers = { ...this.answers, ...settings.answers };
 		if (typeof settings.region === 'string') {
 			if (!LEADSQUARED_REGIONS[settings.region]) throw new Error(`unknown LeadSquared region ${settings.region}`);
 			this.region = settings.region;
@@ -207,10 +237,11 @@ export class LeadSquaredSandbox extends Sandbox {
 	}
 
 	protected routes(): Route[] {
-		const route = (method: string, path: string, endpoint: string, handler: Handler): Route => ({
+		const route = (method: string, path: string, endpoint: string, handler: Handler, contract: string[]): Route => ({
 			method,
 			pattern: `/:region/v2/${path}`,
 			endpoint,
+			contract: [...contract, ...ERROR_FIELDS],
 			handler: (req) => {
 				try {
 					return { status: 200, body: handler(req) };
@@ -221,26 +252,78 @@ export class LeadSquaredSandbox extends Sandbox {
 			},
 		});
 		return [
-			route('GET', 'Authentication.svc/UserByAccessKey.Get', 'userByAccessKey', () => this.user()),
-			route('POST', 'LeadManagement.svc/Lead.CreateOrUpdate', 'createOrUpdate', (req) => this.createOrUpdate(req)),
-			route('POST', 'LeadManagement.svc/Lead.Capture', 'capture', (req) => this.capture(req)),
-			route('POST', 'LeadManagement.svc/Lead/Bulk/CreateOrUpdate', 'bulkCreateOrUpdate', (req) => this.bulk(req)),
-			route('GET', 'LeadManagement.svc/Leads.GetByEmailaddress', 'getByEmail', (req) =>
-				this.lookup(req, 'emailaddress', (v) => this.store.findBy('EmailAddress', v)),
+			route('GET', 'Authentication.svc/UserByAccessKey.Get', 'userByAccessKey', () => this.user(), [
+				'Id',
+				'Name',
+				'Role',
+				'OrgId',
+				'OrgShortCode',
+				'TimeZone',
+				'LSQCommonServiceURLs.*',
+			]),
+			route('POST', 'LeadManagement.svc/Lead.CreateOrUpdate', 'createOrUpdate', (req) => this.createOrUpdate(req), [
+				'Message.Id',
+				'Message.AffectedRows',
+			]),
+			route('POST', 'LeadManagement.svc/Lead.Capture', 'capture', (req) => this.capture(req), ['Message.Id', 'Message.RelatedId']),
+			route('POST', 'LeadManagement.svc/Lead/Bulk/CreateOrUpdate', 'bulkCreateOrUpdate', (req) => this.bulk(req), [
+				'[].RowNumber',
+				'[].LeadId',
+				'[].AffectedRows',
+				'[].ExceptionType',
+				'[].ErrorMessage',
+			]),
+			route(
+				'GET',
+				'LeadManagement.svc/Leads.GetByEmailaddress',
+				'getByEmail',
+				(req) => this.lookup(req, 'emailaddress', (v) => this.store.findBy('EmailAddress', v)),
+				LEAD_RECORDS,
 			),
-			route('GET', 'LeadManagement.svc/RetrieveLeadByPhoneNumber', 'getByPhone', (req) =>
-				this.lookup(req, 'phone', (v) => this.store.findByPhone(v)),
+			route(
+				'GET',
+				'LeadManagement.svc/RetrieveLeadByPhoneNumber',
+				'getByPhone',
+				(req) => this.lookup(req, 'phone', (v) => this.store.findByPhone(v)),
+				LEAD_RECORDS,
 			),
-			route('GET', 'LeadManagement.svc/Leads.GetById', 'getById', (req) => this.lookup(req, 'id', (v) => this.store.getById(v))),
-			route('GET', 'LeadManagement.svc/LeadsMetaData.Get', 'metadata', (req) => this.metadata(req)),
-			route('POST', 'ProspectActivity.svc/Create', 'activityCreate', (req) => this.activityCreate(req)),
-			route('POST', 'ProspectActivity.svc/CreateCustom', 'activityCreateCustom', (req) => this.activityCreateCustom(req)),
-			route('POST', 'ProspectActivity.svc/Bulk/CustomActivity/Add/ByLeadId', 'activityBulkAdd', (req) => this.activityBulkAdd(req)),
-			route('POST', 'ProspectActivity.svc/Retrieve', 'activityRetrieve', (req) => this.activityRetrieve(req)),
-			route('GET', 'ProspectActivity.svc/ActivityTypes.Get', 'activityTypes', () =>
-				ACTIVITY_TYPES.map(({ Fields: _fields, ...type }) => ({ ...type, Score: 0 })),
+			route('GET', 'LeadManagement.svc/Leads.GetById', 'getById', (req) => this.lookup(req, 'id', (v) => this.store.getById(v)), LEAD_RECORDS),
+			route('GET', 'LeadManagement.svc/LeadsMetaData.Get', 'metadata', (req) => this.metadata(req), ['[].*']),
+			route('POST', 'ProspectActivity.svc/Create', 'activityCreate', (req) => this.activityCreate(req), ['Message.Id']),
+			route('POST', 'ProspectActivity.svc/CreateCustom', 'activityCreateCustom', (req) => this.activityCreateCustom(req), ['Message.Id']),
+			route('POST', 'ProspectActivity.svc/Bulk/CustomActivity/Add/ByLeadId', 'activityBulkAdd', (req) => this.activityBulkAdd(req), [
+				'Response[].ProspectActivityId',
+				'Response[].ExceptionType',
+				'Response[].ExceptionMessage',
+			]),
+			route('POST', 'ProspectActivity.svc/Retrieve', 'activityRetrieve', (req) => this.activityRetrieve(req), [
+				'RecordCount',
+				'ProspectActivities[].Id',
+				'ProspectActivities[].EventCode',
+				'ProspectActivities[].EventName',
+				'ProspectActivities[].ActivityScore',
+				'ProspectActivities[].CreatedOn',
+				'ProspectActivities[].ActivityType',
+				'ProspectActivities[].Type',
+				'ProspectActivities[].IsEmailType',
+				'ProspectActivities[].Data',
+				// Undocumented, switchable (activityListDateTime); the node reads them only to confirm a post.
+				'ProspectActivities[].ActivityDateTime',
+				'ProspectActivities[].ActivityNote',
+			]),
+			route(
+				'GET',
+				'ProspectActivity.svc/ActivityTypes.Get',
+				'activityTypes',
+				() => ACTIVITY_TYPES.map(({ Fields: _fields, ...type }) => ({ ...type, Score: 0 })),
+				['[].*'],
 			),
-			route('GET', 'ProspectActivity.svc/CustomActivity/GetActivitySetting', 'activitySetting', (req) => this.activitySetting(req)),
+			route('GET', 'ProspectActivity.svc/CustomActivity/GetActivitySetting', 'activitySetting', (req) => this.activitySetting(req), [
+				'ID',
+				'Name',
+				'DisplayName',
+				'Fields[].*',
+			]),
 		];
 	}
 
@@ -251,10 +334,9 @@ export class LeadSquaredSandbox extends Sandbox {
 	}
 
 	private createOrUpdate(req: SandboxRequest) {
-		const { lead, created } = this.store.createOrUpdate(readLeadPayload(req.body));
-		// Documented shape is {Id, AffectedRows}; IsCreated is an emulator extension so a client can
-		// tell an insert from an update — the real field set of this response is unverified.
-		return { Status: 'Success', Message: { Id: lead.ProspectID, AffectedRows: 1, IsCreated: created } };
+		const { lead } = this.store.createOrUpdate(readLeadPayload(req.body));
+		// The documented answer: it does not say whether the lead was created or updated.
+		return { Status: 'Success', Message: { Id: lead.ProspectID, AffectedRows: 1 } };
 	}
 
 	private capture(req: SandboxRequest) {
@@ -276,14 +358,15 @@ export class LeadSquaredSandbox extends Sandbox {
 		return rows.map((row, i) => {
 			try {
 				const { lead, created } = this.store.createOrUpdate(row);
-				return { RowNumber: i + 1, LeadId: lead.ProspectID, LeadCreated: created, LeadUpdated: !created, AffectedRows: 1 };
+				const flags = this.answers.bulkRowCreatedFlags ? { LeadCreated: created, LeadUpdated: !created } : {};
+				return { RowNumber: i + 1, LeadId: lead.ProspectID, ...flags, AffectedRows: 1 };
 			} catch (error) {
 				if (!(error instanceof LsqError)) throw error;
+				const flags = this.answers.bulkRowCreatedFlags ? { LeadCreated: false, LeadUpdated: false } : {};
 				return {
 					RowNumber: i + 1,
 					LeadId: '',
-					LeadCreated: false,
-					LeadUpdated: false,
+					...flags,
 					AffectedRows: 0,
 					ExceptionType: error.type,
 					ErrorMessage: error.message,
@@ -329,8 +412,9 @@ export class LeadSquaredSandbox extends Sandbox {
 		this.store.checkActivity(activity);
 		const { lead } = this.store.createOrUpdate(readLeadPayload(body.LeadDetails));
 		const posted = this.store.postActivity(lead.ProspectID, activity);
-		// The docs only show Message.Id; which record it names is unverified. Here: the activity, plus the lead.
-		return { Status: 'Success', Message: { Id: posted.Id, RelatedProspectId: lead.ProspectID } };
+		// The docs only show Message.Id; which record it names is unverified. Here: the activity.
+		const related = this.answers.createCustomRelatedProspectId ? { RelatedProspectId: lead.ProspectID } : {};
+		return { Status: 'Success', Message: { Id: posted.Id, ...related } };
 	}
 
 	/**
@@ -395,8 +479,7 @@ export class LeadSquaredSandbox extends Sandbox {
 					ActivityType: type?.Category === 'System' ? 1 : 2,
 					Type: type?.Direction ?? 'Inbound',
 					IsEmailType: false,
-					ActivityDateTime: a.ActivityDateTime,
-					ActivityNote: a.ActivityNote || undefined,
+					...(this.answers.activityListDateTime ? { ActivityDateTime: a.ActivityDateTime, ActivityNote: a.ActivityNote || undefined } : {}),
 					Data: Object.entries(a.Fields).map(([Key, Value]) => ({ Key, Value })),
 				};
 			}),
@@ -408,7 +491,8 @@ export class LeadSquaredSandbox extends Sandbox {
 		if (!code) throw new LsqError(500, 'MXMandatoryAttributeMissingException', "'code' is mandatory");
 		const type = ACTIVITY_TYPES.find((t) => t.ActivityEvent === Number(code));
 		if (!type) throw new LsqError(500, 'MXInvalidInputException', `Invalid activity event code '${code}'`);
-		return { ActivityEvent: type.ActivityEvent, DisplayName: type.DisplayName, Fields: type.Fields };
+		// The documented answer: {ID, Name, DisplayName, Fields} (get-details-of-activity-type).
+		return { ID: activityTypeId(type.ActivityEvent), Name: type.DisplayName, DisplayName: type.DisplayName, Fields: type.Fields };
 	}
 
 	private rateLimitBody(bucket: SlidingWindowLimiter) {
@@ -424,6 +508,11 @@ export class LeadSquaredSandbox extends Sandbox {
 /** The 401 body is not documented; this shape is a plausible guess in the vendor's envelope. */
 function unauthorized(): LsqError {
 	return new LsqError(401, 'MXUnAuthorizedAccessException', 'Invalid access key or secret key, or the user is inactive.');
+}
+
+/** A stable GUID-shaped id per activity type, as LeadSquared gives each type one. */
+function activityTypeId(event: number): string {
+	return `00000000-0000-4000-8000-${String(event).padStart(12, '0')}`;
 }
 
 function errorReply(error: LsqError): SandboxReply {

@@ -12,6 +12,9 @@ import {
 } from '../framework';
 import { duplicateCheckable, MODULE_FIELDS, type ZohoFieldMeta } from './fixtures';
 
+/** Zoho's error object, on every API endpoint (upsert-records.html, status-codes.html). */
+const ERROR_FIELDS = ['code', 'details.*', 'message', 'status'];
+
 export interface ZohoSandboxOptions extends SandboxOptions {
 	clientId?: string;
 	clientSecret?: string;
@@ -175,15 +178,35 @@ export class ZohoSandbox extends Sandbox {
 	}
 
 	protected routes(): Route[] {
+		const api = (method: string, pattern: string, endpoint: string, handler: Route['handler'], contract: string[]): Route => ({
+			method,
+			pattern,
+			endpoint,
+			handler,
+			contract: [...contract, ...ERROR_FIELDS],
+		});
 		return [
-			{ method: 'POST', pattern: '/oauth/v2/token', endpoint: 'token', handler: (req) => this.token(req) },
-			{ method: 'POST', pattern: '/crm/v8/:module/upsert', endpoint: 'upsert', handler: (req) => this.upsert(req) },
-			{ method: 'GET', pattern: '/crm/v8/settings/fields', endpoint: 'fields', handler: (req) => this.fields(req) },
-			{ method: 'GET', pattern: '/crm/v8/settings/modules', endpoint: 'modules', handler: () => this.modules() },
-			{ method: 'GET', pattern: '/crm/v8/users', endpoint: 'users', handler: () => this.currentUser() },
-			{ method: 'GET', pattern: '/crm/v8/org', endpoint: 'org', handler: () => this.org() },
-			{ method: 'GET', pattern: '/crm/v8/:module/search', endpoint: 'search', handler: (req) => this.search(req) },
-			{ method: 'GET', pattern: '/crm/v8/:module/:id', endpoint: 'get', handler: (req) => this.getRecord(req) },
+			{
+				method: 'POST',
+				pattern: '/oauth/v2/token',
+				endpoint: 'token',
+				handler: (req) => this.token(req),
+				contract: ['access_token', 'api_domain', 'token_type', 'expires_in', 'expires_in_sec', 'scope', 'error'],
+			},
+			api('POST', '/crm/v8/:module/upsert', 'upsert', (req) => this.upsert(req), [
+				'data[].code',
+				'data[].duplicate_field',
+				'data[].action',
+				'data[].details.*',
+				'data[].message',
+				'data[].status',
+			]),
+			api('GET', '/crm/v8/settings/fields', 'fields', (req) => this.fields(req), ['fields[].*']),
+			api('GET', '/crm/v8/settings/modules', 'modules', () => this.modules(), ['modules[].*']),
+			api('GET', '/crm/v8/users', 'users', () => this.currentUser(), ['users[].*', 'info.*']),
+			api('GET', '/crm/v8/org', 'org', () => this.org(), ['org[].*']),
+			api('GET', '/crm/v8/:module/search', 'search', (req) => this.search(req), ['data[].*', 'info.*']),
+			api('GET', '/crm/v8/:module/:id', 'get', (req) => this.getRecord(req), ['data[].*']),
 		];
 	}
 
@@ -371,7 +394,8 @@ export class ZohoSandbox extends Sandbox {
 		this.index(module, record);
 		return {
 			code: 'SUCCESS',
-			duplicate_field: null,
+			// Zoho's documented samples name the duplicate-check field on inserts too; only `action` tells.
+			duplicate_field: checkFields.find((name) => values[name] !== undefined && values[name] !== null && values[name] !== '') ?? null,
 			action: 'insert',
 			details: { id: record.id, Modified_Time: now, Modified_By: user, Created_Time: now, Created_By: user },
 			message: 'record added',

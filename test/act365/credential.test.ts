@@ -36,15 +36,22 @@ describe('Act! 365 credential', () => {
 			expect(t.act.log.every((entry) => entry.url.startsWith('/act/api/Contacts?$top=1'))).toBe(true);
 		});
 
-		it('names the API key when the API key is wrong', async () => {
+		it('names both keys when the API key is wrong', async () => {
 			const result = await testCredential(t.store, ACT365_CREDENTIAL, keys({ apiKey: 'wrong-api-key-123' }));
 			expect(result.status).toBe('Error');
-			expect(result.message).toBe('Act! 365 refused the API key: check "API Key" (then "Developer Key")');
+			expect(result.message).toBe('Act! 365 refused the key pair: check "API Key" and "Developer Key"');
 		});
 
-		it('names the developer key when only the developer key is wrong', async () => {
-			const result = await testCredential(t.store, ACT365_CREDENTIAL, keys({ developerApiKey: 'wrong-dev-key-456' }));
-			expect(result).toEqual({ status: 'Error', message: 'Act! 365 accepted the API key but refused the developer key: check "Developer Key"' });
+		it('names both keys for a wrong developer key, as the 401 body is undocumented, and the developer key where the body says so', async () => {
+			const plain = await testCredential(t.store, ACT365_CREDENTIAL, keys({ developerApiKey: 'wrong-dev-key-456' }));
+			expect(plain).toEqual({ status: 'Error', message: 'Act! 365 refused the key pair: check "API Key" and "Developer Key"' });
+			t.act.configure({ answers: { unauthorizedDetail: true } });
+			try {
+				const detailed = await testCredential(t.store, ACT365_CREDENTIAL, keys({ developerApiKey: 'wrong-dev-key-456' }));
+				expect(detailed).toEqual({ status: 'Error', message: 'Act! 365 accepted the API key but refused the developer key: check "Developer Key"' });
+			} finally {
+				t.act.configure({ answers: { unauthorizedDetail: false } });
+			}
 		});
 
 		it('names the base URL when it does not lead to the API', async () => {
@@ -90,12 +97,12 @@ describe('Act! 365 node with a wrong or changed credential', () => {
 		expect(t.store.get(t.credential.id).updates).toBe(1);
 	});
 
-	it('fails every item naming the developer key, without leaking either key', async () => {
+	it('fails every item naming the keys, without leaking either key', async () => {
 		const wrong = t.addCredential({ developerApiKey: 'wrong-dev-key-789' });
 		const run = await t.upsert(leads(3), {}, { credentialId: wrong.id });
 		expect(run.success).toHaveLength(0);
 		expect(run.errors).toHaveLength(3);
-		expect(run.errors[0].json.error).toBe('Act! 365 accepted the API key but refused the developer key: check "Developer Key"');
+		expect(run.errors[0].json.error).toBe('Act! 365 refused the key pair: check "API Key" and "Developer Key"');
 		expect((run.errors[0].json.details as { fix: string }).fix).toMatch(/Give me my developer key now!/);
 		const seen = everything(run);
 		for (const secret of [API_KEY, 'wrong-dev-key-789']) expect(seen).not.toContain(secret);
@@ -107,8 +114,8 @@ describe('Act! 365 node with a wrong or changed credential', () => {
 		t.act.actions().regenerateApiKey();
 		const run = await t.upsert(leads(2, 'after'));
 		expect(run.errors.map((item) => item.json.error)).toEqual([
-			'Act! 365 refused the API key: check "API Key" (then "Developer Key")',
-			'Act! 365 refused the API key: check "API Key" (then "Developer Key")',
+			'Act! 365 refused the key pair: check "API Key" and "Developer Key"',
+			'Act! 365 refused the key pair: check "API Key" and "Developer Key"',
 		]);
 		expect((run.errors[0].json.details as { fix: string }).fix).toMatch(/Profile \(bottom left\) → Apps & Integrations/);
 		expect(t.act.contacts()).toHaveLength(2);

@@ -191,6 +191,23 @@ describe('Act! 365 Contact Upsert: create or update', () => {
 		for (const length of lengths.slice(0, -1)) expect(length).toBeGreaterThan(2048 - 120);
 	});
 
+	it('halves a look-up the server refuses as too long (the 2,048 cap is assumed), so a lower cap costs calls, not leads', async () => {
+		t.act.configure({ maxQueryLength: 700 });
+		try {
+			const many = Array.from({ length: 60 }, (_, i) => ({ emailAddress: `a.rather.long.mailbox.name.${i}@subdomain.example.org` }));
+			t.act.seedContact({ emailAddress: many[59].emailAddress as string, jobTitle: 'Kept' });
+			const run = await t.upsert(many, { options: { batchSize: 500 } });
+			expect(run.errors).toHaveLength(0);
+			expect(run.success.map((item) => item.json.action)).toEqual([...Array.from({ length: 59 }, () => 'inserted'), 'updated']);
+			expect(t.act.contacts()).toHaveLength(60);
+			expect(t.act.refusals.queryTooLong).toBeGreaterThan(0);
+			const answered = t.act.log.filter((entry) => entry.endpoint === 'searchContacts' && entry.status === 200);
+			for (const entry of answered) expect(entry.url.length - entry.url.indexOf('?') - 1).toBeLessThanOrEqual(700);
+		} finally {
+			t.act.configure({ maxQueryLength: 2048 });
+		}
+	});
+
 	it('pages a look-up whose matches exceed one page', async () => {
 		for (let i = 0; i < 160; i++) t.act.seedContact({ emailAddress: 'crowd@example.org', firstName: `n${i}` });
 		const run = await t.upsert([{ emailAddress: 'crowd@example.org', firstName: 'All' }], { options: { multipleMatches: 'error' } });
@@ -238,5 +255,38 @@ describe('Act! 365 Contact Upsert: get', () => {
 		expect(byId.success[0].json.record).toMatchObject({ firstName: 'Copy' });
 		expect(byId.errors).toHaveLength(1);
 		expect(byId.errors[0].json).toMatchObject({ error: 'No contact ID to look for', details: { field: 'searchValue', itemIndex: 2 } });
+	});
+});
+
+describe('Act! 365 Contact Upsert where Act! takes no PATCH on contacts (undocumented either way)', () => {
+	let t: Awaited<ReturnType<typeof act365Setup>>;
+
+	beforeAll(async () => {
+		t = await act365Setup();
+		t.act.configure({ answers: { contactPatch: false } });
+	});
+	afterAll(() => t.close());
+	beforeEach(() => t.act.reset());
+
+	it('updates by reading the contact and sending it back whole with PUT, keeping the fields it does not set', async () => {
+		const existing = t.act.seedContact({ emailAddress: 'lead1@example.org', firstName: 'Old', jobTitle: 'Founder' });
+		const first = await t.upsert(leads(3));
+		expect(first.errors).toHaveLength(0);
+		expect(first.success.map((item) => item.json.action)).toEqual(['inserted', 'updated', 'inserted']);
+		expect(first.success[1].json.id).toBe(existing.id);
+		expect(t.act.contactsByEmail('lead1@example.org')[0]).toMatchObject({ firstName: 'Name1', jobTitle: 'Founder' });
+		// The refused PATCH, then a read and a PUT.
+		expect(t.act.log.filter((entry) => entry.endpoint === 'updateContact').map((entry) => [entry.method, entry.status])).toEqual([
+			['PATCH', 405],
+			['PUT', 200],
+		]);
+
+		// Act! refused PATCH once: later updates go straight to the read and the PUT.
+		t.act.resetCounters();
+		const second = await t.upsert([{ emailAddress: 'lead2@example.org', lastName: 'Later' }]);
+		expect(second.errors).toHaveLength(0);
+		expect(t.act.contactsByEmail('lead2@example.org')[0]).toMatchObject({ firstName: 'Name2', lastName: 'Later' });
+		expect(t.act.log.filter((entry) => entry.endpoint === 'updateContact').map((entry) => entry.method)).toEqual(['PUT']);
+		expect(t.act.countOf('getContact')).toBe(1);
 	});
 });

@@ -62,22 +62,35 @@ describe('Act-On credential', () => {
 		expect(sandbox.countOf('account')).toBe(1 + 6 * 2);
 	});
 
-	test('a wrong password or client secret says what to fix, without the secret', async () => {
+	test('a wrong password or client secret names both possible causes, without the secret, and no second login follows within the hour', async () => {
 		const wrongPassword = await testCredential(new CredentialStore(), ACTON_CREDENTIAL, credentialData(sandbox, { password: 'Not-The-Password-9' }) as never);
 		expect(wrongPassword.status).toBe('Error');
-		expect(wrongPassword.message).toContain(`Act-On rejected the username or password of ${USER.username}`);
+		// invalid_grant is documented for a wrong password, but a spent login limit may look the same.
+		expect(wrongPassword.message).toContain(`Act-On refused the login of ${USER.username} (HTTP 403 invalid_grant): a wrong username or password, or the hourly login limit`);
 
+		// The next try, even with other secrets, waits for the hour instead of spending a login.
+		const blocked = await testCredential(new CredentialStore(), ACTON_CREDENTIAL, credentialData(sandbox, { clientSecret: 'wrong-secret-value' }) as never);
+		expect(blocked.message).toMatch(/a wrong username or password, or the hourly login limit; no new login is tried until .* \(in about 60 min\)$/);
+		expect(sandbox.tokenCalls()).toEqual({ password: 1, refresh: 0 });
+
+		forgetProcessState();
 		const wrongSecret = await testCredential(new CredentialStore(), ACTON_CREDENTIAL, credentialData(sandbox, { clientSecret: 'wrong-secret-value' }) as never);
 		expect(wrongSecret.status).toBe('Error');
-		expect(wrongSecret.message).toContain('Client ID or Client Secret');
-		expect(JSON.stringify([wrongPassword, wrongSecret])).not.toMatch(/Not-The-Password-9|wrong-secret-value/);
+		expect(wrongSecret.message).toContain('Act-On refused the login (HTTP 401 access_denied): a wrong Client ID or Client Secret, or the hourly login limit');
+		expect(JSON.stringify([wrongPassword, blocked, wrongSecret])).not.toMatch(/Not-The-Password-9|wrong-secret-value/);
 
-		// In a run, every item gets the reason, and one login attempt is made for the whole run.
+		// In a run, every item gets the reason, and one login attempt is made for the whole run; the next run makes none.
+		forgetProcessState();
 		const { store, id } = credential({ password: 'Not-The-Password-9' });
 		const run = await upsert({ store, id, items: leads(12) });
 		expect(run.success).toHaveLength(0);
 		expect(run.errors).toHaveLength(12);
-		expect(new Set(run.errors.map((item) => item.json.error))).toEqual(new Set([`Act-On rejected the username or password of ${USER.username}`]));
+		expect(new Set(run.errors.map((item) => item.json.error))).toEqual(
+			new Set([`Act-On refused the login of ${USER.username} (HTTP 403 invalid_grant): a wrong username or password, or the hourly login limit`]),
+		);
+		expect(String(run.errors[0].json.details && (run.errors[0].json.details as { fix?: string }).fix)).toContain('wait for the hour to pass and change nothing');
+		const again = await upsert({ store, id, items: leads(2) });
+		expect(again.errors.map((item) => item.json.error)).toEqual([expect.stringMatching(/no new login is tried until/), expect.stringMatching(/no new login is tried until/)]);
 		expect(sandbox.tokenCalls()).toEqual({ password: 3, refresh: 0 });
 		expect(allOutput(run)).not.toContain('Not-The-Password-9');
 	});
@@ -125,13 +138,18 @@ describe('Act-On pickers from the live account', () => {
 });
 
 describe('Act-On upsert contact in list', () => {
-	test('inserts, then updates by e-mail (any case), reporting action and record id per item', async () => {
+	test.each([
+		['the documented answer ("Record updated" for new records too)', false, 'upserted'],
+		['an answer that says "Record inserted" for new records', true, 'inserted'],
+	])('inserts, then updates by e-mail (any case), reporting the record id per item, against %s', async (_answer, upsertSaysInserted, newAction) => {
+		sandbox.configure({ upsertSaysInserted });
 		const { store, id } = credential();
 		const first = await upsert({ store, id, items: leads(3) });
+		sandbox.configure({ upsertSaysInserted: false });
 		expect(jsonOf(first.success).map((json) => [json.action, json.id, json.crm, json.listId])).toEqual([
-			['inserted', 'l-0001:0', 'Act-On', WEB_LEADS],
-			['inserted', 'l-0001:1', 'Act-On', WEB_LEADS],
-			['inserted', 'l-0001:2', 'Act-On', WEB_LEADS],
+			[newAction, 'l-0001:0', 'Act-On', WEB_LEADS],
+			[newAction, 'l-0001:1', 'Act-On', WEB_LEADS],
+			[newAction, 'l-0001:2', 'Act-On', WEB_LEADS],
 		]);
 		const second = await upsert({
 			store,
@@ -139,7 +157,8 @@ describe('Act-On upsert contact in list', () => {
 			items: [{ 'E-mail Address': 'LEAD1@Example.org', Company: 'Renamed Ltd' }],
 		});
 		expect(jsonOf(second.success)).toEqual([
-			expect.objectContaining({ action: 'updated', id: 'l-0001:1', input: { 'E-mail Address': 'LEAD1@Example.org', Company: 'Renamed Ltd' } }),
+			// "Record updated" is what Act-On documents for new records too: it proves nothing.
+			expect.objectContaining({ action: 'upserted', id: 'l-0001:1', input: { 'E-mail Address': 'LEAD1@Example.org', Company: 'Renamed Ltd' } }),
 		]);
 		expect(records()).toHaveLength(3);
 		expect(records()[1].values).toMatchObject({ 'First Name': 'First1', Company: 'Renamed Ltd' });
@@ -217,7 +236,7 @@ describe('Act-On upsert contact in list', () => {
 		const { store, id } = credential();
 		const columns = defineBelow({ Email: '={{ $json.email }}', Name: '={{ $json.name }}', Webinar: '={{ $json.webinar }}' });
 		const keep = await upsert({ store, id, listId: 'l-0002', columns, items: [{ email: 'grace.mbeki@example.net', name: 'Grace M.', webinar: '' }] });
-		expect(keep.success[0].json).toMatchObject({ action: 'updated', id: 'l-0002:0' });
+		expect(keep.success[0].json).toMatchObject({ action: 'upserted', id: 'l-0002:0' });
 		expect(sandbox.records('l-0002')[0].values).toEqual({ Email: 'grace.mbeki@example.net', Name: 'Grace M.', Webinar: 'Spring Launch' });
 
 		const clear = await upsert({
@@ -238,7 +257,7 @@ describe('Act-On upsert contact in list', () => {
 		const strict = await upsert({ store, id, listId: 'l-0002', items });
 		expect(strict.errors[0].json).toMatchObject({ error: 'The list has no column "utm_source"' });
 		const lenient = await upsert({ store, id, listId: 'l-0002', items, options: { ignoreUnknownFields: true } });
-		expect(lenient.success[0].json).toMatchObject({ action: 'inserted', id: 'l-0002:2' });
+		expect(lenient.success[0].json).toMatchObject({ action: 'upserted', id: 'l-0002:2' });
 		expect(sandbox.records('l-0002')[2].values).toEqual({ Email: 'new.person@example.com', Name: 'New Person', Webinar: '' });
 	});
 
@@ -445,6 +464,33 @@ describe('Act-On login refusals in undocumented shapes', () => {
 			expect(run.errors).toHaveLength(3);
 			expect(run.errors[0].json.error).toMatch(/resets at .* \(in about 30 min\)$/);
 			await upsert({ store, id, items: leads(3) });
+			expect(sandbox.countOf('token')).toBe(1);
+		} finally {
+			sandbox.configure({ passwordGrantsPerHour: 5, authLimitStatus: 429, authLimitRetryAfter: true, authLimitBody: undefined });
+		}
+	});
+});
+
+describe.each([
+	['429 with rate-limit words', { authLimitStatus: 429, authLimitBody: undefined, authLimitRetryAfter: true }, /resets at/],
+	['403 access_denied, the wrong-secret answer', { authLimitStatus: 403, authLimitBody: { error: 'access_denied', error_description: 'Unauthorized' }, authLimitRetryAfter: false }, /a wrong Client ID or Client Secret, or the hourly login limit/],
+	['403 invalid_grant, the wrong-password answer', { authLimitStatus: 403, authLimitBody: { error: 'invalid_grant', error_description: 'Wrong email or password.' }, authLimitRetryAfter: false }, /a wrong username or password, or the hourly login limit/],
+])('Act-On refusing a spent login limit as %s', (_shape, refusal, words) => {
+	test('one login attempt, an error that does not only blame the secrets, and no further login within the hour', async () => {
+		sandbox.configure({ passwordGrantsPerHour: 0, ...refusal });
+		try {
+			const { store, id } = credential();
+			const first = await upsert({ store, id, items: leads(3) });
+			expect(first.success).toHaveLength(0);
+			expect(first.errors.map((item) => item.json.error)).toEqual([expect.stringMatching(words), expect.stringMatching(words), expect.stringMatching(words)]);
+			const fix = JSON.stringify(first.errors[0].json.details);
+			if (refusal.authLimitStatus === 403) expect(fix).toContain('wait for the hour to pass and change nothing');
+			for (let run = 0; run < 3; run++) {
+				const later = await upsert({ store, id, items: leads(2) });
+				expect(later.errors.every((item) => /until|resets at/.test(String(item.json.error)))).toBe(true);
+			}
+			const test = await testCredential(new CredentialStore(), ACTON_CREDENTIAL, credentialData(sandbox) as never);
+			expect(test.status).toBe('Error');
 			expect(sandbox.countOf('token')).toBe(1);
 		} finally {
 			sandbox.configure({ passwordGrantsPerHour: 5, authLimitStatus: 429, authLimitRetryAfter: true, authLimitBody: undefined });

@@ -40,13 +40,13 @@ test(`${LEADS} leads, twice: 1 token call in total, no rate-limit refusal, withi
 
 	const first = await timed(() => upsert({ store, id, items: leads(LEADS) }));
 	expect(first.result.success).toHaveLength(LEADS);
-	expect(first.result.success.every((item) => item.json.action === 'inserted')).toBe(true);
+	expect(first.result.success.every((item) => item.json.action === 'upserted')).toBe(true);
 	const firstCalls = sandbox.countOf('listDetail') + sandbox.countOf('upsertRecord');
 	expect(firstCalls).toBe(LEADS + 1);
 
 	const second = await timed(() => upsert({ store, id, items: leads(LEADS).map((lead) => ({ ...lead, Company: 'Second Run' })) }));
 	expect(second.result.success).toHaveLength(LEADS);
-	expect(second.result.success.every((item) => item.json.action === 'updated')).toBe(true);
+	expect(second.result.success.every((item) => item.json.action === 'upserted')).toBe(true);
 
 	expect(sandbox.tokenCalls()).toEqual({ password: 1, refresh: 0 });
 	expect(sandbox.countOf('token')).toBe(1);

@@ -39,13 +39,14 @@ describe('LeadSquared lead + activity', () => {
 		expect(success[0].json).toMatchObject({
 			action: 'inserted',
 			id: activities[0].Id,
-			leadId: existing.ProspectID,
+			// CreateCustom's documented answer names one id (Message.Id); the lead's is not in it.
+			leadId: null,
 			activityEvent: 205,
 			activityDateTime: '2026-11-20 09:15:00',
 			crm: 'LeadSquared',
 			searchBy: 'EmailAddress',
 		});
-		expect(success[1].json.leadId).toBe(setup.sandbox.findLeadByEmail('lin@example.net')?.ProspectID);
+		expect(activities[1].RelatedProspectId).toBe(setup.sandbox.findLeadByEmail('lin@example.net')?.ProspectID);
 		expect(activities[0]).toMatchObject({
 			RelatedProspectId: existing.ProspectID,
 			ActivityEvent: 205,
@@ -153,14 +154,37 @@ describe('LeadSquared lead + activity', () => {
 	});
 });
 
-describe('LeadSquared lead + activity: answers lost after LeadSquared wrote', () => {
-	test('a lost answer is checked on the lead before anything is sent again: one activity, reported once', async () => {
+/** Documented activity rows (CreatedOn only) against rows that also show ActivityDateTime and ActivityNote. */
+describe.each([
+	['documented activity rows', false],
+	['activity rows with ActivityDateTime', true],
+])('LeadSquared lead + activity: answers lost after LeadSquared wrote (%s)', (_mode, activityListDateTime) => {
+	beforeEach(() => {
+		setup.sandbox.configure({ answers: { activityListDateTime } });
+	});
+
+	/** The lost item: recovered where the row shows the post, otherwise refused without a second post. */
+	function expectLostItem(item: { json: IDataObject } | undefined, errorItem: { json: IDataObject } | undefined, email: string): void {
+		const leadId = setup.sandbox.findLeadByEmail(email)?.ProspectID;
+		if (activityListDateTime) {
+			expect(item?.json).toMatchObject({ recoveredAfterLostAnswer: true, leadId });
+		} else {
+			expect(errorItem?.json.error).toBe(`LeadSquared may already have posted this activity on lead ${leadId} (EmailAddress ${email}): its answer was lost`);
+			expect(details(errorItem!)).toMatchObject({ code: 'ACTIVITY_UNCONFIRMED', fix: expect.stringContaining('check its activities') });
+		}
+	}
+
+	test('a lost answer is checked on the lead before anything is sent again: one activity, never two', async () => {
 		setup.sandbox.injectFault({ endpoint: 'activityCreateCustom', nth: 2, fault: { kind: 'lostResponse' } });
 		const { success, errors } = await setup.upsertWithActivity(leads(3), { options: { ignoreUnknownFields: true, maxParallelCalls: 1 } });
-		expect(errors).toHaveLength(0);
-		expect(success).toHaveLength(3);
-		expect(success[1].json).toMatchObject({ recoveredAfterLostAnswer: true, leadId: setup.sandbox.findLeadByEmail('lead1@example.org')?.ProspectID });
-		expect(success[1].json.id).toBe(setup.sandbox.activities()[1].Id);
+		expect(success.length + errors.length).toBe(3);
+		expect(errors).toHaveLength(activityListDateTime ? 0 : 1);
+		expectLostItem(
+			success.find((item) => item.pairedItem && (item.pairedItem as { item: number }).item === 1),
+			errors[0],
+			'lead1@example.org',
+		);
+		if (activityListDateTime) expect(success[1].json.id).toBe(setup.sandbox.activities()[1].Id);
 		expect([...activitiesByEmail().values()]).toEqual([1, 1, 1]);
 		expect(setup.sandbox.countOf('activityCreateCustom')).toBe(3);
 		expect(setup.sandbox.countOf('getByEmail')).toBe(1);
@@ -188,27 +212,34 @@ describe('LeadSquared lead + activity: answers lost after LeadSquared wrote', ()
 	test.each([
 		['Phone', { Phone: '+91 98765 43210', page: '/p' }],
 		['mx_Customer_Id', { mx_Customer_Id: 'CUST-42', page: '/c' }],
-	])('searching by %s, a lost answer is recognised too', async (searchBy, item) => {
+	])('searching by %s, a lost answer never leads to a second post', async (searchBy, item) => {
 		setup.sandbox.injectFault({ endpoint: 'activityCreateCustom', nth: 1, fault: { kind: 'lostResponse' } });
 		const { success, errors } = await setup.upsertWithActivity([item], { columns: autoMap(searchBy) });
-		expect(errors).toHaveLength(0);
-		expect(success[0].json).toMatchObject({ recoveredAfterLostAnswer: true, searchBy });
+		if (activityListDateTime) {
+			expect(errors).toHaveLength(0);
+			expect(success[0].json).toMatchObject({ recoveredAfterLostAnswer: true, searchBy });
+		} else {
+			expect(success).toHaveLength(0);
+			expect(errors[0].json.error).toContain(`(${searchBy} ${Object.values(item)[0]})`);
+		}
 		expect(setup.sandbox.leads()).toHaveLength(1);
 		expect(setup.sandbox.activities()).toHaveLength(1);
 		expect(setup.sandbox.countOf('activityCreateCustom')).toBe(1);
 	});
 
-	test('an earlier activity with other values on the same lead is not mistaken for the lost one', async () => {
+	test('an earlier activity on the same lead is never mistaken for a post that did not arrive', async () => {
 		const lead = setup.sandbox.seedLead({ EmailAddress: 'seen@example.org' });
 		await setup.upsertWithActivity([{ EmailAddress: 'seen@example.org', page: '/first' }], { activityDateTime: '2026-11-20 09:15:00' });
 		setup.sandbox.injectFault({ endpoint: 'activityCreateCustom', nth: 1, fault: { kind: 'reset' } });
-		const { success } = await setup.upsertWithActivity([{ EmailAddress: 'seen@example.org', page: '/second' }], {
+		const { success, errors } = await setup.upsertWithActivity([{ EmailAddress: 'seen@example.org', page: '/second' }], {
 			activityDateTime: '2026-11-20 09:15:00',
 		});
-		expect(success[0].json.recoveredAfterLostAnswer).toBeUndefined();
-		expect(setup.sandbox.activities().filter((activity) => activity.RelatedProspectId === lead.ProspectID).map((a) => a.Fields.mx_Custom_1)).toEqual([
-			'/first',
-			'/second',
-		]);
+		const posted = setup.sandbox.activities().filter((activity) => activity.RelatedProspectId === lead.ProspectID).map((a) => a.Fields.mx_Custom_1);
+		// A recent post with other values might still be this one as far as documented fields go
+		// (ActivityDateTime and the Data keys only ever confirm a post), so the item is refused
+		// rather than risking a second post.
+		expect(success).toHaveLength(0);
+		expect(errors[0].json.error).toContain('may already have posted this activity');
+		expect(posted).toEqual(['/first']);
 	});
 });

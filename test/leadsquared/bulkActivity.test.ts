@@ -136,14 +136,26 @@ describe('LeadSquared lead + activity through the bulk APIs', () => {
 		expect(success[0].json.leadId).toBe(success[1].json.leadId);
 	});
 
-	test('a lost answer on the activity call is checked on each lead before anything is sent again: one activity each, reported once', async () => {
+	test.each([
+		['documented activity rows', false],
+		['activity rows with ActivityDateTime', true],
+	])('a lost answer on the activity call is checked on each lead before anything is sent again (%s): one activity each, never two', async (_mode, activityListDateTime) => {
+		setup.sandbox.configure({ answers: { activityListDateTime } });
 		setup.sandbox.injectFault({ endpoint: 'activityBulkAdd', nth: 1, fault: { kind: 'lostResponse' } });
 		const { success, errors } = await setup.upsertWithActivity(leads(3), bulk({ batchSize: 2, maxParallelCalls: 1 }));
-		expect(errors).toHaveLength(0);
-		expect(success.map((item) => item.json.recoveredAfterLostAnswer)).toEqual([true, true, undefined]);
 		const activities = setup.sandbox.activities();
-		expect(success.map((item) => item.json.id)).toEqual(activities.map((activity) => activity.Id));
-		expect(success[0].json.leadId).toBe(setup.sandbox.findLeadByEmail('lead0@example.org')?.ProspectID);
+		if (activityListDateTime) {
+			expect(errors).toHaveLength(0);
+			expect(success.map((item) => item.json.recoveredAfterLostAnswer)).toEqual([true, true, undefined]);
+			expect(success.map((item) => item.json.id)).toEqual(activities.map((activity) => activity.Id));
+			expect(success[0].json.leadId).toBe(setup.sandbox.findLeadByEmail('lead0@example.org')?.ProspectID);
+		} else {
+			// From CreatedOn alone the posts cannot be told from others: refused, naming each lead.
+			expect(errors.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+			const leadId = setup.sandbox.findLeadByEmail('lead0@example.org')?.ProspectID;
+			expect(errors[0].json.error).toBe(`LeadSquared may already have posted this activity on lead ${leadId} (EmailAddress lead0@example.org): its answer was lost`);
+			expect(success.map((item) => item.json.id)).toEqual([activities[2].Id]);
+		}
 		expect([...activitiesByEmail().values()]).toEqual([1, 1, 1]);
 		expect(setup.sandbox.countOf('activityBulkAdd')).toBe(2);
 		expect(setup.sandbox.countOf('bulkCreateOrUpdate')).toBe(2);
@@ -169,6 +181,7 @@ describe('LeadSquared lead + activity through the bulk APIs', () => {
 		const { success, errors } = await setup.upsertWithActivity(leads(3), bulk());
 		expect(errors).toHaveLength(0);
 		expect(success.every((item) => item.json.action === 'inserted' && item.json.recoveredAfterLostAnswer === undefined)).toBe(true);
+		expect(success).toHaveLength(3);
 		expectEachLeadOnceWithOneActivity(3);
 		expect(setup.sandbox.countOf('bulkCreateOrUpdate')).toBe(2);
 		expect(setup.sandbox.countOf('activityBulkAdd')).toBe(1);
@@ -235,7 +248,10 @@ describe('LeadSquared lead + activity: choosing the API', () => {
 	});
 });
 
-describe('LeadSquared lead + activity through the bulk APIs at the plan limit', () => {
+describe.each([
+	['documented activity rows', false],
+	['activity rows with ActivityDateTime', true],
+])('LeadSquared lead + activity through the bulk APIs at the plan limit (%s)', (_mode, activityListDateTime) => {
 	test('1,000 leads under lost answers, resets and 503s: each lead once, one activity each, no refusal, near the bulk floor', async () => {
 		// 5-second windows, as LeadSquared's: a late retry's backoff stays small next to the floor.
 		// 30 bulk calls per window make the 80 bulk calls (plus repeats) three windows; 200 single
@@ -243,7 +259,7 @@ describe('LeadSquared lead + activity through the bulk APIs at the plan limit', 
 		// activities (one Retrieve per lead of a lost call) fit in the single quota.
 		const windowMs = 5000;
 		const plan: PlanSettings = { callsPerWindow: 200, bulkCallsPerWindow: 30, rateLimitWindowSeconds: windowMs / 1000 };
-		setup = await leadSquaredSetup(plan, { latencyMs: 5, seed: 7 });
+		setup = await leadSquaredSetup(plan, { latencyMs: 5, seed: 7, answers: { activityListDateTime } });
 		setup.sandbox.injectFault({ endpoint: 'activityBulkAdd', nth: 3, fault: { kind: 'lostResponse' } });
 		setup.sandbox.injectFault({ endpoint: 'activityBulkAdd', nth: 9, fault: { kind: 'reset' } });
 		setup.sandbox.injectFault({ endpoint: 'activityBulkAdd', nth: 17, fault: { kind: 'status', status: 503 } });
@@ -255,21 +271,25 @@ describe('LeadSquared lead + activity through the bulk APIs at the plan limit', 
 		const { success, errors } = await setup.upsertWithActivity(leads(1000), { options: { ignoreUnknownFields: true, maxParallelCalls: 4 } });
 		const wallMs = Date.now() - started;
 
-		expect(errors).toHaveLength(0);
-		expect(success).toHaveLength(1000);
-		expect(success.map((item) => item.pairedItem)).toEqual(Array.from({ length: 1000 }, (_, item) => ({ item })));
-		expect(success.every((item) => item.json.api === 'bulk')).toBe(true);
-		expectEachLeadOnceWithOneActivity(1000);
-		expect(new Set(success.map((item) => item.json.id)).size).toBe(1000);
-
 		const fired = setup.sandbox.faults.firedByKind;
 		// One lost answer is the lead call's (the 12th); the others are activity calls'.
 		expect(fired.lostResponse).toBeGreaterThanOrEqual(2);
 		expect(fired.reset).toBe(2);
 		expect(fired.status503).toBe(1);
-		// Every activity of a lost activity call (25 a call) was found and reported, not posted again.
+		// Every activity of a lost activity call (25 a call) is found and reported, or, where the
+		// rows cannot show it is the post, refused naming the lead: never posted again.
 		const lostActivityCalls = fired.lostResponse - 1;
-		expect(success.filter((item) => item.json.recoveredAfterLostAnswer).length).toBe(25 * lostActivityCalls);
+		const unconfirmed = activityListDateTime ? 0 : 25 * lostActivityCalls;
+		expect(errors).toHaveLength(unconfirmed);
+		expect(errors.every((item) => /may already have posted this activity on lead /.test(String(item.json.error)))).toBe(true);
+		expect(success).toHaveLength(1000 - unconfirmed);
+		expect([...success, ...errors].map((item) => (item.pairedItem as { item: number }).item).sort((a, b) => a - b)).toEqual(
+			Array.from({ length: 1000 }, (_, item) => item),
+		);
+		expect(success.every((item) => item.json.api === 'bulk')).toBe(true);
+		expectEachLeadOnceWithOneActivity(1000);
+		expect(new Set(success.map((item) => item.json.id)).size).toBe(success.length);
+		expect(success.filter((item) => item.json.recoveredAfterLostAnswer).length).toBe(activityListDateTime ? 25 * lostActivityCalls : 0);
 		expect(setup.sandbox.countOf('activityCreateCustom')).toBe(0);
 		expect(setup.sandbox.refusals.rateLimit ?? 0).toBe(0);
 
@@ -282,7 +302,7 @@ describe('LeadSquared lead + activity through the bulk APIs at the plan limit', 
 		);
 		expect(wallMs).toBeGreaterThanOrEqual(floor);
 		expect(wallMs / floor).toBeLessThanOrEqual(1.1);
-		expectNoSecrets(setup, [success]);
+		expectNoSecrets(setup, [success, errors]);
 	});
 });
 

@@ -25,14 +25,14 @@ describe.each([
 		setup = await leadSquaredSetup(BULK);
 	});
 
-	test('inserts new leads and updates existing ones, saying which, with the lead ID, paired with each input', async () => {
+	test('creates new leads and updates existing ones with the lead ID, paired with each input; "upserted", as LeadSquared does not say which', async () => {
 		const existing = setup.sandbox.seedLead({ EmailAddress: 'ada@example.org', FirstName: 'Ada' });
 		const { success, errors } = await upsert([
 			{ EmailAddress: 'ADA@example.org', LastName: 'Okafor', Company: 'Northwind Labs' },
 			{ EmailAddress: 'lin@example.net', LastName: 'Berg' },
 		]);
 		expect(errors).toHaveLength(0);
-		expect(success.map((item) => item.json.action)).toEqual(['updated', 'inserted']);
+		expect(success.map((item) => item.json.action)).toEqual(['upserted', 'upserted']);
 		expect(success[0].json.id).toBe(existing.ProspectID);
 		expect(success[1].json.id).toBe(setup.sandbox.findLeadByEmail('lin@example.net')?.ProspectID);
 		expect(success[0].json).toMatchObject({ crm: 'LeadSquared', searchBy: 'EmailAddress', input: { EmailAddress: 'ADA@example.org' } });
@@ -79,7 +79,7 @@ describe.each([
 			{ EmailAddress: 'TWICE@example.org', FirstName: 'Second' },
 		]);
 		expect(errors).toHaveLength(0);
-		expect(success[1].json).toMatchObject({ action: 'inserted', id: success[0].json.id, mergedWithItem: 0 });
+		expect(success[1].json).toMatchObject({ action: 'upserted', id: success[0].json.id, mergedWithItem: 0 });
 		expect(setup.sandbox.leads()).toHaveLength(1);
 		expect(setup.sandbox.leads()[0]).toMatchObject({ FirstName: 'Second', Company: 'Kept' });
 	});
@@ -90,7 +90,7 @@ describe.each([
 			{ EmailAddress: 'AGAIN@example.org', mx_Product_Interest: 'Platinum' },
 		]);
 		expect(success).toHaveLength(1);
-		expect(success[0].json).toMatchObject({ action: 'inserted' });
+		expect(success[0].json).toMatchObject({ action: 'upserted' });
 		expect(success[0].json.mergedWithItem).toBeUndefined();
 		expect(success[0].pairedItem).toEqual({ item: 0 });
 		expect(errors).toHaveLength(1);
@@ -129,8 +129,8 @@ describe('LeadSquared upsert: mapping and choices', () => {
 			{ columns: autoMap('mx_Customer_Id') },
 		);
 		expect(success.map((item) => [item.json.action, item.json.searchBy])).toEqual([
-			['updated', 'mx_Customer_Id'],
-			['inserted', 'mx_Customer_Id'],
+			['upserted', 'mx_Customer_Id'],
+			['upserted', 'mx_Customer_Id'],
 		]);
 		expect(success[0].json.id).toBe(existing.ProspectID);
 		expect(details(errors[0])).toMatchObject({ field: 'mx_Customer_Id', itemIndex: 2 });

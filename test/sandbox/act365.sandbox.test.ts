@@ -36,8 +36,13 @@ describe('Act! 365 sandbox', () => {
 			expect(sandbox.refusals.auth).toBe(1);
 		});
 
-		it('tells a wrong developer key apart when the API key is right', async () => {
+		it('answers a wrong developer key with the same bare 401, and with a messageDetail only behind answers.unauthorizedDetail', async () => {
+			const plain = await call('/Contacts?$top=1', { auth: basic('sandbox-api-key', 'nope') });
+			expect(plain.status).toBe(401);
+			expect(await plain.json()).toEqual({ message: 'Authorization has been denied for this request.' });
+			sandbox.configure({ answers: { unauthorizedDetail: true } });
 			const res = await call('/Contacts?$top=1', { auth: basic('sandbox-api-key', 'nope') });
+			sandbox.configure({ answers: { unauthorizedDetail: false } });
 			expect(res.status).toBe(401);
 			expect((await res.json()).messageDetail).toMatch(/developer key/i);
 		});

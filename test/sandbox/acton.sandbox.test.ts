@@ -186,7 +186,9 @@ describe('Act-On sandbox: bearer tokens', () => {
 describe('Act-On sandbox: lists', () => {
 	it('lists contact lists and their ordered headings', async () => {
 		const bearer = await accessToken();
-		const listing = await api(bearer, 'GET', '/api/1/list?listingtype=CONTACT_LIST&count=2&offset=0');
+		// The documented value is lower-case; other spellings list nothing unless listingTypeAnyCase is on.
+		expect((await api(bearer, 'GET', '/api/1/list?listingtype=CONTACT_LIST')).body).toMatchObject({ totalCount: 0, result: [] });
+		const listing = await api(bearer, 'GET', '/api/1/list?listingtype=contact_list&count=2&offset=0');
 		expect(listing.body).toMatchObject({ offset: 0, count: 2, totalCount: 3 });
 		expect(listing.body.result[0]).toEqual({ id: 'l-0001', name: 'Web Leads', folderName: 'Default Folder', sourceSize: '0' });
 
@@ -212,7 +214,9 @@ describe('Act-On sandbox: record upsert', () => {
 			Company: 'Northwind Labs',
 		});
 		expect(inserted.status).toBe(200);
-		expect(inserted.body).toEqual({ status: 'success', message: 'Record inserted', id: 'l-0001:0', contact_id: 'l-0001:0' });
+		// As documented for this endpoint: "Record updated", even for a record it added.
+		expect(inserted.body).toEqual({ status: 'success', message: 'Record updated', id: 'l-0001:0', contact_id: 'l-0001:0' });
+		expect(sandbox.records('l-0001')).toHaveLength(1);
 
 		const updated = await api(bearer, 'PUT', path('l-0001', 'Ada.Okafor@Example.org'), { Company: 'Northwind Labs Ltd' });
 		expect(updated.body).toEqual({ status: 'success', message: 'Record updated', id: 'l-0001:0', contact_id: 'l-0001:0' });

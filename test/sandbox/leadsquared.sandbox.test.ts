@@ -114,10 +114,11 @@ describe('LeadSquared sandbox', () => {
 		it('creates, then updates the same lead matched by email case-insensitively', async () => {
 			const created = await upsert({ EmailAddress: 'Ada.Okafor@example.org', FirstName: 'Ada', mx_City: 'Pune' });
 			expect(created.status).toBe(200);
-			expect(created.body).toEqual({ Status: 'Success', Message: { Id: expect.any(String), AffectedRows: 1, IsCreated: true } });
+			// Exactly the documented answer: nothing says whether the lead was new.
+			expect(created.body).toEqual({ Status: 'Success', Message: { Id: expect.any(String), AffectedRows: 1 } });
 
 			const updated = await upsert({ EmailAddress: 'ada.okafor@EXAMPLE.org', LastName: 'Okafor' }, 'EmailAddress');
-			expect(updated.body.Message).toEqual({ Id: created.body.Message.Id, AffectedRows: 1, IsCreated: false });
+			expect(updated.body).toEqual({ Status: 'Success', Message: { Id: created.body.Message.Id, AffectedRows: 1 } });
 			expect(sandbox.leads()).toHaveLength(1);
 			expect(sandbox.findLeadByEmail('ada.okafor@example.org')).toMatchObject({ FirstName: 'Ada', LastName: 'Okafor', mx_City: 'Pune' });
 		});
@@ -125,7 +126,8 @@ describe('LeadSquared sandbox', () => {
 		it('matches by phone when the email is unknown (default email-then-phone)', async () => {
 			const seeded = sandbox.seedLead({ EmailAddress: 'old@example.org', Phone: '+91-9876543210' });
 			const res = await upsert({ EmailAddress: 'new@example.org', Phone: '+91-9876543210' });
-			expect(res.body.Message).toMatchObject({ Id: seeded.ProspectID, IsCreated: false });
+			expect(res.body.Message).toEqual({ Id: seeded.ProspectID, AffectedRows: 1 });
+			expect(sandbox.leads()).toHaveLength(1);
 			expect(sandbox.leads()[0].EmailAddress).toBe('new@example.org');
 		});
 
@@ -146,7 +148,7 @@ describe('LeadSquared sandbox', () => {
 		it('searches by another unique field and enforces its uniqueness', async () => {
 			const seeded = sandbox.seedLead({ EmailAddress: 'c@example.org', mx_Customer_Id: 'CUST-7' });
 			const found = await upsert({ mx_Customer_Id: 'cust-7', FirstName: 'Cy' }, 'mx_Customer_Id');
-			expect(found.body.Message).toMatchObject({ Id: seeded.ProspectID, IsCreated: false });
+			expect(found.body.Message).toEqual({ Id: seeded.ProspectID, AffectedRows: 1 });
 
 			const clash = await upsert({ EmailAddress: 'd@example.org', mx_Customer_Id: 'CUST-7' }, 'EmailAddress');
 			expect(clash.status).toBe(500);
@@ -161,7 +163,8 @@ describe('LeadSquared sandbox', () => {
 			expect(res.status).toBe(500);
 			expect(res.body.ExceptionType).toBe('MXDuplicateEntryException');
 			const retried = await upsert({ EmailAddress: 'new@example.org', Phone: '9876543210' }, 'Phone');
-			expect(retried.body.Message.IsCreated).toBe(false);
+			expect(retried.status).toBe(200);
+			expect(sandbox.leads()).toHaveLength(1);
 		});
 
 		it('validates SearchBy, date-times, drop-downs and field names', async () => {
@@ -240,13 +243,24 @@ describe('LeadSquared sandbox', () => {
 			]);
 			expect(res.status).toBe(200);
 			expect(res.body).toEqual([
-				{ RowNumber: 1, LeadId: expect.any(String), LeadCreated: true, LeadUpdated: false, AffectedRows: 1 },
-				{ RowNumber: 2, LeadId: existing.ProspectID, LeadCreated: false, LeadUpdated: true, AffectedRows: 1 },
+				{ RowNumber: 1, LeadId: expect.any(String), AffectedRows: 1 },
+				{ RowNumber: 2, LeadId: existing.ProspectID, AffectedRows: 1 },
 				expect.objectContaining({ RowNumber: 3, LeadId: '', AffectedRows: 0, ExceptionType: 'MXDuplicateEntryException' }),
 				expect.objectContaining({ RowNumber: 4, ExceptionType: 'MXInvalidInputException', ErrorMessage: expect.stringContaining('yesterday') }),
 			]);
 			expect(sandbox.leads()).toHaveLength(3);
 			expect(sandbox.findLeadByEmail('j@example.org')?.FirstName).toBe('Jo');
+		});
+
+		it('adds LeadCreated / LeadUpdated to the rows only when answers.bulkRowCreatedFlags is on', async () => {
+			sandbox.configure({ answers: { bulkRowCreatedFlags: true } });
+			const res = await bulk([pairs({ EmailAddress: 'flag@example.org', SearchBy: 'EmailAddress' })]);
+			expect(res.body).toEqual([{ RowNumber: 1, LeadId: expect.any(String), LeadCreated: true, LeadUpdated: false, AffectedRows: 1 }]);
+			sandbox.strictContract = true;
+			const strict = await bulk([pairs({ EmailAddress: 'flag@example.org', SearchBy: 'EmailAddress' })]);
+			sandbox.strictContract = false;
+			sandbox.configure({ answers: { bulkRowCreatedFlags: false } });
+			expect(strict.body).toEqual([{ RowNumber: 1, LeadId: res.body[0].LeadId, AffectedRows: 1 }]);
 		});
 
 		it('refuses more than 25 leads with a 400 and writes nothing', async () => {
@@ -391,7 +405,8 @@ describe('LeadSquared sandbox', () => {
 			await expect(upsert({ EmailAddress: 'lost@example.org' })).rejects.toThrow();
 			expect(sandbox.findLeadByEmail('lost@example.org')).toBeDefined();
 			const retry = await upsert({ EmailAddress: 'lost@example.org' });
-			expect(retry.body.Message.IsCreated).toBe(false);
+			expect(retry.status).toBe(200);
+			expect(sandbox.leads()).toHaveLength(1);
 		});
 
 		it('shapes injected 429 and 5xx bodies like the vendor', async () => {
@@ -418,9 +433,10 @@ describe('LeadSquared sandbox', () => {
 				ActivityDateTime: '2026-11-20 09:15:00',
 				Fields: [{ SchemaName: 'mx_Custom_1', Value: 'Pricing page' }],
 			});
-			expect(res.body).toEqual({ Status: 'Success', Message: { Id: expect.any(String), RelatedProspectId: expect.any(String) } });
-			const leadId = res.body.Message.RelatedProspectId;
-			expect(sandbox.findLeadByEmail('w@example.org')?.ProspectID).toBe(leadId);
+			// The documented answer names one id only.
+			expect(res.body).toEqual({ Status: 'Success', Message: { Id: expect.any(String) } });
+			const leadId = sandbox.findLeadByEmail('w@example.org')?.ProspectID;
+			expect(sandbox.activities()).toEqual([expect.objectContaining({ Id: res.body.Message.Id, RelatedProspectId: leadId })]);
 
 			const listed = await call(`ProspectActivity.svc/Retrieve?leadId=${leadId}`, {
 				body: { Parameter: { ActivityEvent: 205 }, Paging: { Offset: 0, RowCount: 100 } },
@@ -428,15 +444,25 @@ describe('LeadSquared sandbox', () => {
 			expect(listed.body).toEqual({
 				RecordCount: 1,
 				ProspectActivities: [
-					expect.objectContaining({
+					{
 						Id: res.body.Message.Id,
 						EventCode: 205,
-						ActivityDateTime: '2026-11-20 09:15:00',
-						ActivityNote: 'Form submitted',
+						EventName: 'Form Submitted',
+						ActivityScore: 0,
+						CreatedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
+						ActivityType: 2,
+						Type: 'Inbound',
+						IsEmailType: false,
 						Data: [{ Key: 'mx_Custom_1', Value: 'Pricing page' }],
-					}),
+					},
 				],
 			});
+			sandbox.configure({ answers: { activityListDateTime: true, createCustomRelatedProspectId: true } });
+			const withDate = await call(`ProspectActivity.svc/Retrieve?leadId=${leadId}`, { body: { Parameter: { ActivityEvent: 205 } } });
+			expect(withDate.body.ProspectActivities[0]).toMatchObject({ ActivityDateTime: '2026-11-20 09:15:00', ActivityNote: 'Form submitted' });
+			const second = await createCustom('w@example.org', { ActivityEvent: 205, ActivityNote: 'Again' });
+			sandbox.configure({ answers: { activityListDateTime: false, createCustomRelatedProspectId: false } });
+			expect(second.body.Message).toEqual({ Id: expect.any(String), RelatedProspectId: leadId });
 			const other = await call(`ProspectActivity.svc/Retrieve?leadId=${leadId}`, { body: { Parameter: { ActivityEvent: 206 } } });
 			expect(other.body.RecordCount).toBe(0);
 		});
@@ -483,6 +509,7 @@ describe('LeadSquared sandbox', () => {
 				]),
 			);
 			const setting = await call('ProspectActivity.svc/CustomActivity/GetActivitySetting?code=205');
+			expect(setting.body).toMatchObject({ ID: expect.any(String), Name: 'Form Submitted', DisplayName: 'Form Submitted' });
 			expect(setting.body.Fields[0]).toMatchObject({ SchemaName: 'mx_Custom_1', DisplayName: expect.any(String), DataType: 'String' });
 			expect(sandbox.countOf('activityTypes')).toBe(1);
 			expect(sandbox.countOf('activitySetting')).toBe(1);

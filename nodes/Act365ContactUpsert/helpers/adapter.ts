@@ -1,6 +1,6 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
-import { classifyCallError, PartialBatchError } from '../../shared/engine/errors';
+import { classifyCallError, inspectHttpError, PartialBatchError } from '../../shared/engine/errors';
 import { KeyQueue } from '../../shared/engine/keyQueue';
 import { matchKey } from '../../shared/engine/text';
 import type { LeadUpsertAdapter, RecordOutcome } from '../../shared/engine/types';
@@ -8,6 +8,24 @@ import { act365ApiRequest, encodeQueryValue, type Act365RequestOptions, type Act
 import { describeRecordRefusal, isRecordRefusal } from './errors';
 import { PAGE_SIZE, type ContactFields } from './fields';
 import type { Act365Pacing } from './pacing';
+
+/**
+ * Act! databases (credential scopes) whose contacts path refused PATCH with 405. No Act! 365 page
+ * says whether it takes PATCH on contacts; its Web API documents PATCH as the partial update and
+ * PUT as the full one, so where PATCH is refused an update becomes a read and a full PUT.
+ */
+const patchRefused = new Set<string>();
+
+/** What Act! holds with the item's fields over it: a full record for PUT, which blanks what it leaves out. */
+function fullContact(current: IDataObject, changes: IDataObject): IDataObject {
+	const kept: IDataObject = {};
+	for (const [key, value] of Object.entries(current ?? {})) {
+		if (['id', 'created', 'edited'].includes(key) || (value !== null && typeof value === 'object')) continue;
+		kept[key] = value;
+	}
+	const customFields = { ...((current?.customFields as IDataObject | undefined) ?? {}), ...((changes.customFields as IDataObject | undefined) ?? {}) };
+	return { ...kept, ...changes, ...(Object.keys(customFields).length > 0 ? { customFields } : {}) };
+}
 
 /** One contact to write: the match value and the body Act! receives. */
 export interface ContactPayload {
@@ -147,7 +165,7 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 		const tail = `&$select=id,${matchField}&$orderby=created&$top=${PAGE_SIZE}`;
 		const room = this.settings.maxQueryLength - '$filter='.length - tail.length - SKIP_RESERVE;
 		const separator = encodeQueryValue(' or ').length;
-		const chunks: Array<{ keys: string[]; filter: string }> = [];
+		const chunks: Array<{ keys: string[]; clauses: string[] }> = [];
 		let keys: string[] = [];
 		let clauses: string[] = [];
 		let length = 0;
@@ -167,7 +185,7 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 				continue;
 			}
 			if (clauses.length > 0 && length + separator + clause.length > room) {
-				chunks.push({ keys, filter: clauses.join(encodeQueryValue(' or ')) });
+				chunks.push({ keys, clauses });
 				keys = [];
 				clauses = [];
 				length = 0;
@@ -176,26 +194,57 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 			keys.push(key);
 			clauses.push(clause);
 		}
-		if (clauses.length > 0) chunks.push({ keys, filter: clauses.join(encodeQueryValue(' or ')) });
+		if (clauses.length > 0) chunks.push({ keys, clauses });
+		await Promise.all(chunks.map(async (chunk) => await this.lookUpChunk(chunk.keys, chunk.clauses, tail, options)));
+	}
 
-		await Promise.all(
-			chunks.map(async (chunk) => {
-				const found = new Map<string, string[]>();
-				for (let skip = 0; ; skip += PAGE_SIZE) {
-					const { body } = await act365ApiRequest<Array<Record<string, unknown>>>(this.ctx, 'GET', this.surface.contactsPath, {
-						...options,
-						query: `$filter=${chunk.filter}${tail}${skip ? `&$skip=${skip}` : ''}`,
-					});
-					const page = Array.isArray(body) ? body : [];
-					for (const contact of page) {
-						const key = normaliseMatchValue(contact[matchField] ?? '');
-						found.set(key, [...(found.get(key) ?? []), String(contact.id)]);
-					}
-					if (page.length < PAGE_SIZE) break;
+	/**
+	 * One `$filter` call (and its pages) for some keys. The query-length cap is IIS's default, not
+	 * an Act! figure: a server that refuses the query as too long (IIS: 404.15, or 414) gets it
+	 * again in two halves, so a lower cap costs calls, never leads.
+	 */
+	private async lookUpChunk(keys: string[], clauses: string[], tail: string, options: Act365RequestOptions): Promise<void> {
+		const { matchField } = this.settings;
+		const found = new Map<string, string[]>();
+		try {
+			for (let skip = 0; ; skip += PAGE_SIZE) {
+				const { body } = await act365ApiRequest<Array<Record<string, unknown>>>(this.ctx, 'GET', this.surface.contactsPath, {
+					...options,
+					query: `$filter=${clauses.join(encodeQueryValue(' or '))}${tail}${skip ? `&$skip=${skip}` : ''}`,
+				});
+				const page = Array.isArray(body) ? body : [];
+				for (const contact of page) {
+					const key = normaliseMatchValue(contact[matchField] ?? '');
+					found.set(key, [...(found.get(key) ?? []), String(contact.id)]);
 				}
-				for (const key of chunk.keys) this.known.set(key, found.get(key) ?? []);
-			}),
-		);
+				if (page.length < PAGE_SIZE) break;
+			}
+		} catch (error) {
+			const status = inspectHttpError(error).status;
+			if (clauses.length < 2 || (status !== 404 && status !== 414)) throw new NodeApiError(this.ctx.getNode(), error as JsonObject);
+			const half = Math.ceil(clauses.length / 2);
+			await this.lookUpChunk(keys.slice(0, half), clauses.slice(0, half), tail, options);
+			await this.lookUpChunk(keys.slice(half), clauses.slice(half), tail, options);
+			return;
+		}
+		for (const key of keys) this.known.set(key, found.get(key) ?? []);
+	}
+
+	/** PATCH (partial); where Act! refuses PATCH, the contact is read and sent back whole with PUT (one call more). */
+	private async update(url: string, changes: IDataObject, options: Act365RequestOptions): Promise<void> {
+		const scope = this.settings.scope;
+		if (!patchRefused.has(scope)) {
+			try {
+				await act365ApiRequest(this.ctx, 'PATCH', url, { ...options, body: changes });
+				return;
+			} catch (error) {
+				// Already a NodeApiError from the transport: wrapping it again hands the same one back.
+				if (inspectHttpError(error).status !== 405) throw new NodeApiError(this.ctx.getNode(), error as JsonObject);
+				patchRefused.add(scope);
+			}
+		}
+		const { body: current } = await act365ApiRequest<IDataObject>(this.ctx, 'GET', url, options);
+		await act365ApiRequest(this.ctx, 'PUT', url, { ...options, body: fullContact(current, changes) });
 	}
 
 	private async write(payload: ContactPayload, options: Act365RequestOptions): Promise<RecordOutcome> {
@@ -223,9 +272,7 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 			};
 		}
 		const targets = multipleMatches === 'updateAll' ? ids : ids.slice(0, 1);
-		for (const id of targets) {
-			await act365ApiRequest(this.ctx, 'PATCH', `${path}/${encodeURIComponent(id)}`, { ...options, body: payload.body });
-		}
+		for (const id of targets) await this.update(`${path}/${encodeURIComponent(id)}`, payload.body, options);
 		return {
 			ok: true,
 			// Found after a create whose answer was lost: this run created it (the update re-applies the data).

@@ -87,8 +87,9 @@ export class ActOnUpsertAdapter implements LeadUpsertAdapter<ActOnContactPayload
 		}
 		return {
 			ok: true,
-			// Act-On's wording is the only insert/update signal this endpoint gives.
-			action: /insert/i.test(answer.message ?? '') ? 'inserted' : 'updated',
+			// The documented answer says "Record updated" whether the record was added or updated, so
+			// only an explicit "inserted" tells; anything else is reported as an upsert.
+			action: /insert/i.test(answer.message ?? '') ? 'inserted' : 'upserted',
 			id: String(id),
 		};
 	}

@@ -31,7 +31,7 @@ export async function getContactLists(ctx: IExecuteFunctions | ILoadOptionsFunct
 	const lists: ActOnListSummary[] = [];
 	for (let offset = 0; ; offset += PAGE_SIZE) {
 		const { body } = await actOnApiRequest<{ result?: ActOnListSummary[]; totalCount?: number }>(ctx, 'GET', '/api/1/list', {
-			qs: { listingtype: 'CONTACT_LIST', count: PAGE_SIZE, offset },
+			qs: { listingtype: 'contact_list', count: PAGE_SIZE, offset },
 		});
 		const page = body.result ?? [];
 		lists.push(...page);

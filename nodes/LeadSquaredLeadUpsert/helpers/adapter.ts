@@ -6,8 +6,7 @@ import { LeadSquaredError, type LeadSquaredClient } from '../transport';
 import {
 	activityDetails,
 	activityFailure,
-	findPostedActivity,
-	recoveredActivity,
+	checkPostedActivity,
 	type ActivityContext,
 	type ActivityPayload,
 } from './activities';
@@ -26,11 +25,15 @@ function asRecordFailure(error: unknown, describe: (error: LeadSquaredError) => 
 	return describe(lsq);
 }
 
+/** The documented answer: `{Status, Message: {Id, AffectedRows}}`, silent on created vs updated. */
 interface CreateOrUpdateAnswer {
-	Message?: { Id?: string; IsCreated?: boolean };
+	Message?: { Id?: string };
 }
 
-/** One lead per Lead.CreateOrUpdate call: keyed by SearchBy, so repeating a call cannot create twice. */
+/**
+ * One lead per Lead.CreateOrUpdate call: keyed by SearchBy, so repeating a call cannot create twice.
+ * LeadSquared's answer does not say whether the lead was new, so the action is `upserted`.
+ */
 export class SingleLeadAdapter implements LeadUpsertAdapter<LeadPayload> {
 	readonly idempotent = true;
 
@@ -51,25 +54,27 @@ export class SingleLeadAdapter implements LeadUpsertAdapter<LeadPayload> {
 			});
 			const id = answer?.Message?.Id;
 			if (!id) return [{ ok: false, failure: { message: 'LeadSquared answered without a lead ID' } }];
-			return [{ ok: true, action: answer.Message?.IsCreated === true ? 'inserted' : 'updated', id }];
+			return [{ ok: true, action: 'upserted', id }];
 		} catch (error) {
 			return [asRecordFailure(error, (lsq) => ({ ok: false, failure: describeLeadError(lsq, this.fields, lead.searchBy) }))];
 		}
 	}
 }
 
+/** A bulk row as third-party clients read it; no LeadSquared page shows this answer (CONTRACT.md). */
 interface BulkRow {
 	RowNumber?: number;
 	LeadId?: string;
-	LeadCreated?: boolean;
-	LeadUpdated?: boolean;
 	AffectedRows?: number;
 	ExceptionType?: string;
 	ErrorMessage?: string;
 	ExceptionMessage?: string;
 }
 
-/** Up to 25 leads per Lead/Bulk/CreateOrUpdate call, on the bulk quota; rows fail one by one. */
+/**
+ * Up to 25 leads per Lead/Bulk/CreateOrUpdate call, on the bulk quota; rows fail one by one. A
+ * row with a lead id is a written lead; whether it was new is not documented, so `upserted`.
+ */
 export class BulkLeadAdapter implements LeadUpsertAdapter<LeadPayload> {
 	readonly idempotent = true;
 
@@ -90,9 +95,7 @@ export class BulkLeadAdapter implements LeadUpsertAdapter<LeadPayload> {
 		return batch.map((lead, index): RecordOutcome => {
 			const row = rows.find((candidate) => Number(candidate.RowNumber) === index + 1) ?? rows[index];
 			if (!row) return { ok: false, failure: { message: 'LeadSquared returned no row for this lead' } };
-			if (row.LeadId && (row.LeadCreated || row.LeadUpdated || Number(row.AffectedRows) > 0)) {
-				return { ok: true, action: row.LeadCreated ? 'inserted' : 'updated', id: row.LeadId };
-			}
+			if (row.LeadId && !row.ExceptionType) return { ok: true, action: 'upserted', id: row.LeadId };
 			const error = new LeadSquaredError(row.ExceptionType ?? 'Error', row.ErrorMessage ?? row.ExceptionMessage ?? 'The lead was not written');
 			return { ok: false, failure: describeLeadError(error, this.fields, lead.searchBy) };
 		});
@@ -101,8 +104,9 @@ export class BulkLeadAdapter implements LeadUpsertAdapter<LeadPayload> {
 
 /**
  * Lead + activity through ProspectActivity.svc/CreateCustom. Posting is not idempotent: after a
- * lost answer the engine asks `reconcile`, which looks for this exact activity on the lead
- * before anything is sent again.
+ * lost answer the engine asks `reconcile`, which reads the lead's activities before anything is
+ * sent again (see checkPostedActivity). The documented answer carries only `Message.Id`, so the
+ * output's leadId is null on this path.
  */
 export class LeadActivityAdapter implements LeadUpsertAdapter<ActivityPayload> {
 	readonly idempotent = false;
@@ -111,6 +115,12 @@ export class LeadActivityAdapter implements LeadUpsertAdapter<ActivityPayload> {
 
 	/** Two items of one new lead cannot both create it. */
 	private readonly queue = new KeyQueue();
+
+	/** When each item's activity was first sent: a lost post can only be newer than that. */
+	private readonly firstSent = new WeakMap<ActivityPayload, Date>();
+
+	/** Activities already matched to an item, so two identical items cannot both claim one. */
+	private readonly claimed = new Set<string>();
 
 	constructor(
 		private readonly client: LeadSquaredClient,
@@ -124,16 +134,18 @@ export class LeadActivityAdapter implements LeadUpsertAdapter<ActivityPayload> {
 	async reconcile(batch: ActivityPayload[]): Promise<Array<RecordOutcome | undefined>> {
 		const outcomes: Array<RecordOutcome | undefined> = [];
 		for (const item of batch) {
-			const leadId = await this.findLeadId(item.lead);
-			const activity = leadId ? await findPostedActivity(this.client, leadId, item.activity) : undefined;
-			outcomes.push(activity && leadId ? recoveredActivity(item, leadId, activity.Id) : undefined);
+			const sentAt = this.firstSent.get(item);
+			const leadId = sentAt ? await this.findLeadId(item.lead) : undefined;
+			// No lead means the call wrote nothing, so the item can be sent again.
+			outcomes.push(leadId && sentAt ? await checkPostedActivity(this.client, leadId, item, sentAt, this.context, this.claimed) : undefined);
 		}
 		return outcomes;
 	}
 
 	private async post(item: ActivityPayload): Promise<RecordOutcome> {
+		if (!this.firstSent.has(item)) this.firstSent.set(item, new Date());
 		try {
-			const answer = await this.client.request<{ Message?: { Id?: string; RelatedProspectId?: string } }>(
+			const answer = await this.client.request<{ Message?: { Id?: string } }>(
 				'POST',
 				'/v2/ProspectActivity.svc/CreateCustom',
 				{
@@ -146,13 +158,16 @@ export class LeadActivityAdapter implements LeadUpsertAdapter<ActivityPayload> {
 			);
 			const id = answer?.Message?.Id;
 			if (!id) return { ok: false, failure: { message: 'LeadSquared answered without an activity ID' } };
-			return { ok: true, action: 'inserted', id, details: activityDetails(item, answer.Message?.RelatedProspectId ?? null) };
+			return { ok: true, action: 'inserted', id, details: activityDetails(item, null) };
 		} catch (error) {
 			return asRecordFailure(error, (lsq) => activityFailure(lsq, item, this.context));
 		}
 	}
 
-	/** The lead's ID by its search key; for custom unique fields, an upsert of the lead alone (idempotent) tells it. */
+	/**
+	 * The lead's ID by its search key; for custom unique fields, an upsert of the lead alone
+	 * (idempotent) tells it. A lead that upsert creates has no activities, so none is found on it.
+	 */
 	private async findLeadId(lead: LeadPayload): Promise<string | undefined> {
 		const value = lead.attributes[lead.searchBy];
 		if (lead.searchBy === 'EmailAddress' || lead.searchBy === 'Phone') {
@@ -170,8 +185,7 @@ export class LeadActivityAdapter implements LeadUpsertAdapter<ActivityPayload> {
 			qs: { postUpdatedLead: false },
 			body: toAttributePairs(lead),
 		});
-		// A lead created only now cannot carry the lost activity.
-		return answer?.Message?.IsCreated === true ? undefined : answer?.Message?.Id;
+		return answer?.Message?.Id;
 	}
 }
 
@@ -200,8 +214,11 @@ export class BulkLeadActivityAdapter implements LeadUpsertAdapter<ActivityPayloa
 	/** Leads already written for an item: its repeats post only the activity. */
 	private readonly leadIds = new WeakMap<ActivityPayload, string>();
 
-	/** Items whose activity was sent at least once: only these can have been posted unseen. */
-	private readonly sent = new WeakSet<ActivityPayload>();
+	/** When each item's activity was first sent: only these can have been posted unseen, and only since then. */
+	private readonly firstSent = new WeakMap<ActivityPayload, Date>();
+
+	/** Activities already matched to an item, so two identical items cannot both claim one. */
+	private readonly claimed = new Set<string>();
 
 	constructor(
 		private readonly client: LeadSquaredClient,
@@ -222,9 +239,9 @@ export class BulkLeadActivityAdapter implements LeadUpsertAdapter<ActivityPayloa
 		return await Promise.all(
 			batch.map(async (item) => {
 				const leadId = this.leadIds.get(item);
-				if (!leadId || !this.sent.has(item)) return undefined;
-				const activity = await findPostedActivity(this.client, leadId, item.activity);
-				return activity ? recoveredActivity(item, leadId, activity.Id) : undefined;
+				const sentAt = this.firstSent.get(item);
+				if (!leadId || !sentAt) return undefined;
+				return await checkPostedActivity(this.client, leadId, item, sentAt, this.context, this.claimed);
 			}),
 		);
 	}
@@ -269,7 +286,7 @@ export class BulkLeadActivityAdapter implements LeadUpsertAdapter<ActivityPayloa
 	}
 
 	private async postActivities(items: ActivityPayload[]): Promise<BulkActivityRow[]> {
-		for (const item of items) this.sent.add(item);
+		for (const item of items) if (!this.firstSent.has(item)) this.firstSent.set(item, new Date());
 		const answer = await this.client.request<{ Response?: BulkActivityRow[] }>('POST', '/v2/ProspectActivity.svc/Bulk/CustomActivity/Add/ByLeadId', {
 			body: items.map((item) => ({
 				RelatedProspectId: this.leadIds.get(item),

@@ -73,7 +73,8 @@ export class ZohoUpsertAdapter implements LeadUpsertAdapter<ZohoRecordPayload> {
 					ok: true,
 					action: entry.action === 'insert' ? 'inserted' : 'updated',
 					id: String(entry.details.id),
-					details: { matchedOn: entry.duplicate_field ?? null },
+					// Zoho names its duplicate-check field on inserts too: it matched only on an update.
+					details: { matchedOn: entry.action === 'update' ? (entry.duplicate_field ?? null) : null },
 				};
 			}
 			return { ok: false, failure: describeRecordError(entry, this.settings.module, this.fields) };

@@ -1,6 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-export type UpsertAction = 'inserted' | 'updated';
+/**
+ * `upserted`: the CRM wrote the record but its documented answer does not say whether it was
+ * created or updated (LeadSquared's lead upserts, Act-On's upsert by e-mail).
+ */
+export type UpsertAction = 'inserted' | 'updated' | 'upserted';
 
 /** What one item asks the CRM to do, once its input has been validated and shaped. */
 export interface PreparedLead<Payload> {
