@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type ResourceMapperValue } from 'n8n-workflow';
 
 import type { CrmField } from '../../shared/engine/fields';
+import type { ApiChooser } from '../helpers/adapter';
 import { searchFieldOf } from '../helpers/leads';
 import { leadSquaredClient, type LeadSquaredClient, type PlanLimits } from '../transport';
 
@@ -59,4 +60,21 @@ export function useBulkApi(mode: string, leads: number, batchSize: number, limit
 	const bulkCalls = Math.ceil(leads / batchSize) * bulkCallsPerBatch;
 	const bulkMs = (Math.ceil(bulkCalls / limits.bulkCallsPerWindow) - 1) * limits.windowMs;
 	return bulkMs < singleMs;
+}
+
+/**
+ * Chooses the API per call from the leads to send: the sending execution's own, or the leads
+ * queued at that moment when more (other executions sharing its calls), so a burst of one-lead
+ * webhook runs reaches the bulk API too.
+ */
+export function apiChooser(settings: WriteSettings, ownLeads: number, batchSize: number, limits: PlanLimits, bulkCallsPerBatch = 1): ApiChooser {
+	const mode = String(settings.options.apiMode ?? 'auto');
+	return (queued) =>
+		useBulkApi(mode, Math.max(ownLeads, queued), batchSize, limits, bulkCallsPerBatch) ? 'bulk' : 'single';
+}
+
+/** What shapes a LeadSquared call besides its records: executions that share it may share calls. */
+export function leadSquaredCombineKey(client: LeadSquaredClient, operation: string, searchBy: string, settings: WriteSettings, batchSize: number): string {
+	const { apiMode, timeout, skipDropDownValidation } = settings.options;
+	return JSON.stringify(['leadSquared', operation, client.accountKey, searchBy, apiMode ?? 'auto', batchSize, timeout ?? null, skipDropDownValidation === true]);
 }
