@@ -63,14 +63,23 @@ export function useBulkApi(mode: string, leads: number, batchSize: number, limit
 }
 
 /**
- * Chooses the API per call from the leads to send: the sending execution's own, or the leads
- * queued at that moment when more (other executions sharing its calls), so a burst of one-lead
- * webhook runs reaches the bulk API too.
+ * Which API a call takes. An execution of several leads chooses once, for all of them
+ * (`useBulkApi`). A one-lead execution (a webhook run) may share its call with others queued at
+ * that moment: it chooses per call, by which quota gets those leads started sooner from what is
+ * already spent in it now. In a burst the single quota is spent first, then the bulk quota
+ * carries the rest while the single one refills, so both serve side by side.
  */
-export function apiChooser(settings: WriteSettings, ownLeads: number, batchSize: number, limits: PlanLimits, bulkCallsPerBatch = 1): ApiChooser {
+export function apiChooser(settings: WriteSettings, ownLeads: number, batchSize: number, client: LeadSquaredClient, bulkCallsPerBatch = 1): ApiChooser {
 	const mode = String(settings.options.apiMode ?? 'auto');
-	return (queued) =>
-		useBulkApi(mode, Math.max(ownLeads, queued), batchSize, limits, bulkCallsPerBatch) ? 'bulk' : 'single';
+	if (mode === 'bulk' || mode === 'single' || ownLeads > 1) {
+		const api = useBulkApi(mode, ownLeads, batchSize, client.limits, bulkCallsPerBatch) ? 'bulk' : 'single';
+		return () => api;
+	}
+	const { pacers } = client;
+	return (leads) => {
+		const bulkMs = pacers.bulk.estimateMs(Math.ceil(leads / batchSize) * bulkCallsPerBatch);
+		return bulkMs < pacers.single.estimateMs(leads) ? 'bulk' : 'single';
+	};
 }
 
 /** What shapes a LeadSquared call besides its records: executions that share it may share calls. */

@@ -17,7 +17,7 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const columnsOf = columnsReader(this);
 	const batchSize = bulkBatchSize(settings);
-	const choose = apiChooser(settings, items.length, batchSize, client.limits);
+	const choose = apiChooser(settings, items.length, batchSize, client);
 	const combineKey = leadSquaredCombineKey(client, 'upsert', searchBy, settings, batchSize);
 
 	return await executeLeadUpsert<LeadPayload>(this, {

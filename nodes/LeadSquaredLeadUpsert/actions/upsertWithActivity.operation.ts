@@ -48,7 +48,7 @@ export async function upsertWithActivity(this: IExecuteFunctions): Promise<INode
 
 	// Bulk: a lead call and an activity call per batch, both on the bulk quota, against one CreateCustom per lead.
 	const batchSize = bulkBatchSize(settings);
-	const choose = apiChooser(settings, items.length, batchSize, client.limits, 2);
+	const choose = apiChooser(settings, items.length, batchSize, client, 2);
 	const context = { leadFields, activityFields, types };
 	const combineKey = leadSquaredCombineKey(client, 'upsertWithActivity', searchBy, settings, batchSize);
 
