@@ -71,15 +71,17 @@ export function useBulkApi(mode: string, leads: number, batchSize: number, limit
  */
 export function apiChooser(settings: WriteSettings, ownLeads: number, batchSize: number, client: LeadSquaredClient, bulkCallsPerBatch = 1): ApiChooser {
 	const mode = String(settings.options.apiMode ?? 'auto');
+	const { pacers } = client;
 	if (mode === 'bulk' || mode === 'single' || ownLeads > 1) {
 		const api = useBulkApi(mode, ownLeads, batchSize, client.limits, bulkCallsPerBatch) ? 'bulk' : 'single';
-		return () => api;
+		return Object.assign(() => api, { readyInMs: () => pacers[api].estimateMs(1) });
 	}
-	const { pacers } = client;
-	return (leads) => {
+	const choose = (leads: number) => {
 		const bulkMs = pacers.bulk.estimateMs(Math.ceil(leads / batchSize) * bulkCallsPerBatch);
-		return bulkMs < pacers.single.estimateMs(leads) ? 'bulk' : 'single';
+		return bulkMs < pacers.single.estimateMs(leads) ? ('bulk' as const) : ('single' as const);
 	};
+	// While both quotas are spent, the next leads gather for the call that gets the first free slot.
+	return Object.assign(choose, { readyInMs: () => Math.min(pacers.single.estimateMs(1), pacers.bulk.estimateMs(bulkCallsPerBatch)) });
 }
 
 /** What shapes a LeadSquared call besides its records: executions that share it may share calls. */

@@ -304,7 +304,11 @@ export class BulkLeadActivityAdapter implements LeadUpsertAdapter<ActivityPayloa
 }
 
 /** Which API a call goes through, from the leads it and the calls queued behind it carry. */
-export type ApiChooser = (leads: number) => 'bulk' | 'single';
+export interface ApiChooser {
+	(leads: number): 'bulk' | 'single';
+	/** How long until a call on the API(s) it may choose could go out. */
+	readyInMs(): number;
+}
 
 const tag = <T extends RecordOutcome | undefined>(outcome: T, api: 'bulk' | 'single'): T =>
 	outcome?.ok ? { ...outcome, details: { ...outcome.details, api } } : outcome;
@@ -354,6 +358,10 @@ export class AutoLeadAdapter implements LeadUpsertAdapter<LeadPayload> {
 		this.bulk = new BulkLeadAdapter(client, fields, batchSize);
 	}
 
+	readyInMs(): number {
+		return this.choose.readyInMs();
+	}
+
 	async send(batch: LeadPayload[], context?: SendContext): Promise<RecordOutcome[]> {
 		if (this.choose(batch.length + (context?.waiting ?? 0)) === 'bulk') return await withApi('bulk', async () => await this.bulk.send(batch));
 		return await withApi('single', async () => await sendEach(batch, async (lead) => await this.single.send([lead])));
@@ -379,6 +387,10 @@ export class AutoLeadActivityAdapter implements LeadUpsertAdapter<ActivityPayloa
 	) {
 		this.single = new LeadActivityAdapter(client, context);
 		this.bulk = new BulkLeadActivityAdapter(client, context, batchSize);
+	}
+
+	readyInMs(): number {
+		return this.choose.readyInMs();
 	}
 
 	async send(batch: ActivityPayload[], context?: SendContext): Promise<RecordOutcome[]> {

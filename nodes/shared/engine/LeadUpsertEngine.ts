@@ -227,6 +227,7 @@ async function sendGroups<Payload>(groups: Array<Group<Payload>>, execution: Exe
 			owner,
 			conflictKey: group.recordKey,
 			partOfBatch,
+			readyInMs: run.adapter.readyInMs ? () => run.adapter.readyInMs!() : undefined,
 			send: sendCombined,
 		}),
 	);

@@ -9,6 +9,11 @@ export interface Submission<Item> {
 	conflictKey?: string;
 	/** Part of an execution with more than a batch of records: its last partial batch need not wait for more. */
 	partOfBatch: boolean;
+	/**
+	 * How long until a call could go out (its quota spent): meanwhile the records wait here to join
+	 * it, instead of in the pacer in a call of their own. Omitted: at once.
+	 */
+	readyInMs?(): number;
 	/** Sends one combined call and settles every record in it; the first record's execution does the sending. */
 	send(items: Item[], waiting: number): Promise<void>;
 }
@@ -64,10 +69,12 @@ class Lane<Item> {
 			const { partOfBatch, deadline } = batch[0];
 			// A second call in flight only for a full batch: smaller arrivals wait to share the next call.
 			if (!full && this.inFlight > 0 && !partOfBatch) return;
-			const waitMs = deadline - Date.now();
-			if (!full && this.inFlight === 0 && !partOfBatch && waitMs > 0) {
-				this.linger(waitMs);
-				return;
+			if (!full && !partOfBatch) {
+				const waitMs = Math.max(deadline - Date.now(), batch[0].readyInMs?.() ?? 0);
+				if (waitMs > 0) {
+					this.linger(waitMs);
+					return;
+				}
 			}
 			this.start(batch);
 		}
@@ -136,6 +143,7 @@ class Lane<Item> {
 		void sleep(ms).then(() => {
 			this.lingering = false;
 			this.pump();
+			if (this.idle) this.onIdle();
 		});
 	}
 }

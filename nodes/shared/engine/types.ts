@@ -47,6 +47,11 @@ export interface LeadUpsertAdapter<Payload> {
 	 * by either one's adapter. Undefined keeps this execution's calls to itself.
 	 */
 	combineKey?: string;
+	/**
+	 * How long until the next call could go out (its rate limit spent); records of other
+	 * executions gather meanwhile to share it. Omitted: at once.
+	 */
+	readyInMs?(): number;
 	/** Combines two payloads with the same dedupe key; later values win. */
 	merge?(earlier: Payload, later: Payload): Payload;
 	/**
