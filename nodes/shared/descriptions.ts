@@ -25,11 +25,26 @@ export function writeOptions(settings: WriteOptionsSettings): INodeProperties[] 
 			description: `Whether empty values clear the ${fieldWord} in ${settings.crm}. Off: empty values are left out, so a blank form field never wipes data.`,
 		},
 		{
+			displayName: 'Combine With Other Executions',
+			name: 'combineExecutions',
+			type: 'boolean',
+			default: true,
+			description: `Whether leads of executions running at the same time (one webhook call each) share calls to ${settings.crm}: while a call is in flight the next leads queue and go together in the next one. A lead sent when nothing is in flight goes at once. Off: every execution makes its own calls.`,
+		},
+		{
 			displayName: 'Ignore Unknown Input Fields',
 			name: 'ignoreUnknownFields',
 			type: 'boolean',
 			default: false,
 			description: `Whether "Map Automatically" skips input fields ${settings.target} has no ${fieldWord} for, instead of failing the item`,
+		},
+		{
+			displayName: 'Max Wait to Combine (Ms)',
+			name: 'combineMaxWaitMs',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 5000 },
+			default: 0,
+			description: 'How long a lead sent when no call is in flight waits for leads of other executions to join its call. 0 sends it at once.',
 		},
 		{
 			displayName: 'Max Parallel Calls',

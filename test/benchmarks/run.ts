@@ -4,13 +4,16 @@
  * writes docs/benchmarks/results.{md,json} and chart.svg.
  *
  * Options: --only=zoho,acton (a subset of CRMs), --latency=50, --from=docs/benchmarks/results.json
- * (write the table, chart and targets again from saved figures, without measuring).
+ * (write the table, chart and targets again from saved figures, without measuring). The webhook
+ * burst in a real n8n runs after the others, or alone with --only=burst (see burst.ts:
+ * --burst-sizes=200x25,1000x50, --baseline=<git ref>).
  */
 import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Sandbox } from '../../sandbox/framework';
+import { runBurstBenchmark } from './burst';
 import { CPU_PARTS, type CpuPart } from './profile';
 import { machine, renderChart, renderConsole, renderMarkdown, type Meta } from './report';
 import { SCENARIOS } from './scenarios';
@@ -201,7 +204,14 @@ function write(meta: Meta, limited: RunResult[], cpu: RunResult[]): void {
 	if (targets.some((target) => !target.pass)) process.exitCode = 1;
 }
 
+async function burst(): Promise<void> {
+	if (only && !only.includes('burst')) return;
+	const passed = await runBurstBenchmark({ latencyMs: LATENCY_MS, baseline: option('baseline'), sizes: option('burst-sizes') });
+	if (!passed) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
+	if (only?.length === 1 && only[0] === 'burst') return await burst();
 	const saved = option('from');
 	if (saved) {
 		const { meta, limited, cpu } = JSON.parse(readFileSync(saved, 'utf8')) as { meta: Meta; limited: RunResult[]; cpu: RunResult[] };
@@ -260,6 +270,7 @@ async function main(): Promise<void> {
 	} finally {
 		await Promise.all([...sandboxes.values()].map((sandbox) => sandbox.close()));
 	}
+	await burst();
 }
 
 main().catch((error: Error) => {

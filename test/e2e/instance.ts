@@ -28,6 +28,8 @@ export interface InstanceOptions {
 	extraWorkflows?: (templates: Record<string, WorkflowJson>) => WorkflowJson[];
 	/** Credentials imported next to the demo ones. */
 	extraCredentials?: (urls: RunningSandboxes['urls']) => DemoCredential[];
+	/** A `dist/` built from other code (an earlier commit) installed instead of this one's, for comparisons. */
+	packageDist?: string;
 }
 
 export interface Instance {
@@ -99,7 +101,11 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Inst
 		sandboxes = await startSandboxes();
 		const running = sandboxes;
 		const port = await freePortTriple();
-		linkPackage(home);
+		const installed = linkPackage(home);
+		if (options.packageDist) {
+			fs.rmSync(path.join(installed, 'dist'), { recursive: true, force: true });
+			fs.cpSync(options.packageDist, path.join(installed, 'dist'), { recursive: true });
+		}
 
 		const credentials = [...demoCredentials(running.urls), ...(options.extraCredentials?.(running.urls) ?? [])];
 		const credentialsFile = path.join(home, 'credentials.json');

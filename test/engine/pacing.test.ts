@@ -45,4 +45,19 @@ describe('Pacer', () => {
 		await Promise.all([pacer.run(async () => undefined), pacer.run(async () => undefined)]);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(290);
 	});
+
+	test('estimates when more calls could start: free slots now, spent ones a window after they were taken', async () => {
+		const pacer = new Pacer(2, 1000, 5);
+		expect(pacer.estimateMs(2)).toBe(0);
+		expect(pacer.estimateMs(5)).toBe(2000);
+		await pacer.run(async () => undefined);
+		expect(pacer.estimateMs(1)).toBe(0);
+		const secondSlot = pacer.estimateMs(2);
+		expect(secondSlot).toBeGreaterThan(900);
+		expect(secondSlot).toBeLessThanOrEqual(1005);
+		// Two more after that one: a full window later.
+		expect(pacer.estimateMs(4)).toBeGreaterThan(1900);
+		pacer.pause(3000);
+		expect(pacer.estimateMs(1)).toBeGreaterThan(2900);
+	});
 });

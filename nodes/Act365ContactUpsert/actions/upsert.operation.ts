@@ -8,7 +8,7 @@ import {
 import { LeadInputError } from '../../shared/engine/errors';
 import { columnsReader, readMappedValues } from '../../shared/engine/fields';
 import { requireObject } from '../../shared/engine/input';
-import { buildOutput, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
+import { buildOutput, combineOption, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
 import { classifyCallError, DEFAULT_RETRY, waitBeforeRetry } from '../../shared/engine/retry';
 import { isEmpty, shapeValues } from '../../shared/engine/values';
 import { Act365ContactAdapter, normaliseMatchValue, type ContactPayload, type MultipleMatchPolicy } from '../helpers/adapter';
@@ -84,6 +84,7 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 		adapter,
 		pacer: pacing.pacer,
 		concurrency,
+		combine: combineOption(options),
 		retry: { maxRetries },
 		redactor,
 		resultContext: { crm: surface.product },

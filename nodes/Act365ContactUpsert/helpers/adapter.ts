@@ -79,6 +79,8 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 
 	readonly batchSize: number;
 
+	readonly combineKey: string;
+
 	/** Match key → contact ids, oldest first: found by a look-up or created in this run. */
 	private readonly known = new Map<string, string[]>();
 
@@ -96,6 +98,7 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 		private readonly pacing: Act365Pacing,
 	) {
 		this.batchSize = settings.batchSize;
+		this.combineKey = JSON.stringify(['act365', surface.mode, settings]);
 	}
 
 	merge(earlier: ContactPayload, later: ContactPayload): ContactPayload {

@@ -1,3 +1,4 @@
+import { LookupCache } from '../../shared/engine/lookupCache';
 import type { FieldType, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import type { CrmField } from '../../shared/engine/fields';
@@ -145,8 +146,7 @@ export function webApiFields(columns: WebApiColumn[]): ContactFields {
 	return { fields, custom };
 }
 
-const cache = new Map<string, { fields: ContactFields; at: number }>();
-const CACHE_MS = 5 * 60 * 1000;
+const cache = new LookupCache<ContactFields>(5 * 60 * 1000);
 /** Largest page the service hands out (the Act! connector of Cloud Elements pages at 150). */
 export const PAGE_SIZE = 150;
 
@@ -160,28 +160,28 @@ export async function getContactFields(
 ): Promise<ContactFields> {
 	const surface = await act365Surface(ctx);
 	const key = `${ctx.getNode().credentials?.[ACT365_CREDENTIAL]?.id ?? 'default'}|${surface.mode}`;
-	const cached = cache.get(key);
-	if (!options.fresh && cached && Date.now() - cached.at < CACHE_MS) return cached.fields;
-	const request: Act365RequestOptions = { pacer: options.pacing?.pacer, onHeaders: options.pacing?.observe };
-	let fields: ContactFields;
-	if (surface.mode === 'webApi') {
-		const { body } = await act365ApiRequest<WebApiColumn[]>(ctx, 'GET', '/api/metadata/contact/fields', { ...request, query: 'showAll=true' });
-		fields = webApiFields(Array.isArray(body) ? body : []);
-	} else {
-		const filter = `$filter=${encodeQueryValue("type eq 'Field' and show eq true")}`;
-		const entries: MetadataEntry[] = [];
-		// Pages of at most PAGE_SIZE, the most the service hands out at once.
-		for (let skip = 0; ; skip += PAGE_SIZE) {
-			const { body } = await act365ApiRequest<MetadataEntry[]>(ctx, 'GET', '/Metadata', {
-				...request,
-				query: `${filter}&$top=${PAGE_SIZE}${skip ? `&$skip=${skip}` : ''}`,
-			});
-			const page = Array.isArray(body) ? body : [];
-			entries.push(...page);
-			if (page.length < PAGE_SIZE) break;
-		}
-		fields = act365Fields(entries);
-	}
-	cache.set(key, { fields, at: Date.now() });
-	return fields;
+	return await cache.get(
+		key,
+		async () => {
+			const request: Act365RequestOptions = { pacer: options.pacing?.pacer, onHeaders: options.pacing?.observe };
+			if (surface.mode === 'webApi') {
+				const { body } = await act365ApiRequest<WebApiColumn[]>(ctx, 'GET', '/api/metadata/contact/fields', { ...request, query: 'showAll=true' });
+				return webApiFields(Array.isArray(body) ? body : []);
+			}
+			const filter = `$filter=${encodeQueryValue("type eq 'Field' and show eq true")}`;
+			const entries: MetadataEntry[] = [];
+			// Pages of at most PAGE_SIZE, the most the service hands out at once.
+			for (let skip = 0; ; skip += PAGE_SIZE) {
+				const { body } = await act365ApiRequest<MetadataEntry[]>(ctx, 'GET', '/Metadata', {
+					...request,
+					query: `${filter}&$top=${PAGE_SIZE}${skip ? `&$skip=${skip}` : ''}`,
+				});
+				const page = Array.isArray(body) ? body : [];
+				entries.push(...page);
+				if (page.length < PAGE_SIZE) break;
+			}
+			return act365Fields(entries);
+		},
+		options.fresh,
+	);
 }

@@ -10,7 +10,7 @@ import {
 import { classifyCallError, FatalCallError, findCause, LeadInputError } from '../../shared/engine/errors';
 import { COLLIDING_KEYS, columnsReader, normaliseName, readMappedValues } from '../../shared/engine/fields';
 import { requireObject } from '../../shared/engine/input';
-import { buildOutput, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
+import { buildOutput, combineOption, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
 import { DEFAULT_RETRY, waitBeforeRetry } from '../../shared/engine/retry';
 import type { LeadFailure } from '../../shared/engine/types';
 import { shapeValues } from '../../shared/engine/values';
@@ -90,6 +90,7 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 	return await executeLeadUpsert<ActOnContactPayload>(this, {
 		adapter: new ActOnUpsertAdapter(this, columns, pacer, Number(options.timeout ?? 30000)),
 		pacer,
+		combine: combineOption(options),
 		concurrency,
 		retry: { maxRetries },
 		redactor,

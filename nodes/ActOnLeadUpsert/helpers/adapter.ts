@@ -4,6 +4,7 @@ import { FatalCallError, findCause } from '../../shared/engine/errors';
 import type { Pacer } from '../../shared/engine/pacing';
 import type { LeadUpsertAdapter, RecordOutcome } from '../../shared/engine/types';
 import { actOnApiRequest } from '../transport';
+import { ACTON_CREDENTIAL } from './account';
 import { describeCallError, describeRecordError, isDailyQuotaRefusal } from './errors';
 import type { ActOnListColumns } from './lists';
 
@@ -35,12 +36,18 @@ export class ActOnUpsertAdapter implements LeadUpsertAdapter<ActOnContactPayload
 	 */
 	private accountFailure?: FatalCallError;
 
+	/** Act-On has no batch write, so shared calls stay one contact each: the lane only keeps their order and pace. */
+	readonly combineKey: string;
+
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly columns: ActOnListColumns,
 		private readonly pacer: Pacer,
 		private readonly timeout: number,
-	) {}
+	) {
+		const credentialId = ctx.getNode().credentials?.[ACTON_CREDENTIAL]?.id ?? 'default';
+		this.combineKey = JSON.stringify(['actOn', credentialId, columns.listId, columns.headings, timeout]);
+	}
 
 	merge(earlier: ActOnContactPayload, later: ActOnContactPayload): ActOnContactPayload {
 		return { email: later.email, values: { ...earlier.values, ...later.values } };

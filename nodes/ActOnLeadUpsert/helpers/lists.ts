@@ -1,3 +1,4 @@
+import { LookupCache } from '../../shared/engine/lookupCache';
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import type { CrmField } from '../../shared/engine/fields';
@@ -50,8 +51,7 @@ function emailHeadingOf(detail: ListDetail, headings: string[]): string | undefi
 	return headings.find((heading) => /^e-?mail(\s*address)?$/i.test(heading.trim())) ?? headings.find((heading) => /e-?mail/i.test(heading));
 }
 
-const cache = new Map<string, { columns: ActOnListColumns; at: number }>();
-const CACHE_MS = 5 * 60 * 1000;
+const cache = new LookupCache<ActOnListColumns>(5 * 60 * 1000);
 
 /**
  * The list's column headings from Act-On, kept five minutes per account so a webhook that runs
@@ -63,16 +63,17 @@ export async function getListColumns(
 	options: { fresh?: boolean; pacer?: Pacer } = {},
 ): Promise<ActOnListColumns> {
 	const key = `${accountKey(await ctx.getCredentials(ACTON_CREDENTIAL))}|${listId}`;
-	const cached = cache.get(key);
-	if (!options.fresh && cached && Date.now() - cached.at < CACHE_MS) return cached.columns;
 	const call = () =>
 		actOnApiRequest<ListDetail>(ctx, 'GET', `/api/1/list/${encodeURIComponent(listId)}`, { qs: { count: 1, offset: 0 } });
-	const { body } = options.pacer ? await options.pacer.run(call) : await call();
-	const headings = (body.headers ?? []).filter((heading) => heading !== '_contact_id_');
-	const emailHeading = emailHeadingOf(body, headings) ?? '';
-	const columns = { listId, headings, emailHeading };
-	cache.set(key, { columns, at: Date.now() });
-	return columns;
+	return await cache.get(
+		key,
+		async () => {
+			const { body } = options.pacer ? await options.pacer.run(call) : await call();
+			const headings = (body.headers ?? []).filter((heading) => heading !== '_contact_id_');
+			return { listId, headings, emailHeading: emailHeadingOf(body, headings) ?? '' };
+		},
+		options.fresh,
+	);
 }
 
 /** Every heading is free text in Act-On; the e-mail column is the key and the only required one. */

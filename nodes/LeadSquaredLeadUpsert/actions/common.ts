@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type ResourceMapperValue } from 'n8n-workflow';
 
 import type { CrmField } from '../../shared/engine/fields';
+import type { ApiChooser } from '../helpers/adapter';
 import { searchFieldOf } from '../helpers/leads';
 import { leadSquaredClient, type LeadSquaredClient, type PlanLimits } from '../transport';
 
@@ -59,4 +60,32 @@ export function useBulkApi(mode: string, leads: number, batchSize: number, limit
 	const bulkCalls = Math.ceil(leads / batchSize) * bulkCallsPerBatch;
 	const bulkMs = (Math.ceil(bulkCalls / limits.bulkCallsPerWindow) - 1) * limits.windowMs;
 	return bulkMs < singleMs;
+}
+
+/**
+ * Which API a call takes. An execution of several leads chooses once, for all of them
+ * (`useBulkApi`). A one-lead execution (a webhook run) may share its call with others queued at
+ * that moment: it chooses per call, by which quota gets those leads started sooner from what is
+ * already spent in it now. In a burst the single quota is spent first, then the bulk quota
+ * carries the rest while the single one refills, so both serve side by side.
+ */
+export function apiChooser(settings: WriteSettings, ownLeads: number, batchSize: number, client: LeadSquaredClient, bulkCallsPerBatch = 1): ApiChooser {
+	const mode = String(settings.options.apiMode ?? 'auto');
+	const { pacers } = client;
+	if (mode === 'bulk' || mode === 'single' || ownLeads > 1) {
+		const api = useBulkApi(mode, ownLeads, batchSize, client.limits, bulkCallsPerBatch) ? 'bulk' : 'single';
+		return Object.assign(() => api, { readyInMs: () => pacers[api].estimateMs(1) });
+	}
+	const choose = (leads: number) => {
+		const bulkMs = pacers.bulk.estimateMs(Math.ceil(leads / batchSize) * bulkCallsPerBatch);
+		return bulkMs < pacers.single.estimateMs(leads) ? ('bulk' as const) : ('single' as const);
+	};
+	// While both quotas are spent, the next leads gather for the call that gets the first free slot.
+	return Object.assign(choose, { readyInMs: () => Math.min(pacers.single.estimateMs(1), pacers.bulk.estimateMs(bulkCallsPerBatch)) });
+}
+
+/** What shapes a LeadSquared call besides its records: executions that share it may share calls. */
+export function leadSquaredCombineKey(client: LeadSquaredClient, operation: string, searchBy: string, settings: WriteSettings, batchSize: number): string {
+	const { apiMode, timeout, skipDropDownValidation } = settings.options;
+	return JSON.stringify(['leadSquared', operation, client.accountKey, searchBy, apiMode ?? 'auto', batchSize, timeout ?? null, skipDropDownValidation === true]);
 }

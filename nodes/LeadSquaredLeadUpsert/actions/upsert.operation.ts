@@ -1,13 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { columnsReader } from '../../shared/engine/fields';
-import { executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
-import { BulkLeadAdapter, SingleLeadAdapter } from '../helpers/adapter';
+import { combineOption, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
+import { AutoLeadAdapter } from '../helpers/adapter';
 import { describeCallError } from '../helpers/errors';
 import { getLeadFields } from '../helpers/fields';
 import { prepareLead, searchKeyOf, type LeadPayload } from '../helpers/leads';
 import { leadSquaredRedactor } from '../helpers/redaction';
-import { bulkBatchSize, checkedSearchField, clientFor, useBulkApi, writeSettings } from './common';
+import { apiChooser, bulkBatchSize, checkedSearchField, clientFor, leadSquaredCombineKey, writeSettings } from './common';
 
 export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const settings = writeSettings(this);
@@ -17,15 +17,17 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const columnsOf = columnsReader(this);
 	const batchSize = bulkBatchSize(settings);
-	const bulk = useBulkApi(String(settings.options.apiMode ?? 'auto'), items.length, batchSize, client.limits);
+	const choose = apiChooser(settings, items.length, batchSize, client);
+	const combineKey = leadSquaredCombineKey(client, 'upsert', searchBy, settings, batchSize);
 
 	return await executeLeadUpsert<LeadPayload>(this, {
-		adapter: bulk ? new BulkLeadAdapter(client, fields, batchSize) : new SingleLeadAdapter(client, fields),
-		pacer: bulk ? client.pacers.bulk : client.pacers.single,
+		adapter: new AutoLeadAdapter(client, fields, batchSize, choose, combineKey),
+		pacer: settings.options.apiMode === 'bulk' ? client.pacers.bulk : client.pacers.single,
+		combine: combineOption(settings.options),
 		concurrency: settings.concurrency,
 		retry: { maxRetries: settings.maxRetries },
 		redactor: await leadSquaredRedactor(this),
-		resultContext: { crm: 'LeadSquared', searchBy, api: bulk ? 'bulk' : 'single' },
+		resultContext: { crm: 'LeadSquared', searchBy },
 		describeCallError,
 		prepare: (itemIndex) => {
 			const lead = prepareLead(items[itemIndex].json, columnsOf(itemIndex), fields, searchBy, settings);

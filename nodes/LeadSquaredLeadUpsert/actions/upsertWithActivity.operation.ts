@@ -3,15 +3,15 @@ import type { IExecuteFunctions, INodeExecutionData, ResourceMapperValue } from 
 import { LeadInputError } from '../../shared/engine/errors';
 import { columnsReader, readMappedValues, type CrmField } from '../../shared/engine/fields';
 import { parseDateValue } from '../../shared/engine/dates';
-import { executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
+import { combineOption, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
 import { isEmpty, shapeValues } from '../../shared/engine/values';
 import type { ActivityPayload } from '../helpers/activities';
-import { BulkLeadActivityAdapter, LeadActivityAdapter } from '../helpers/adapter';
+import { AutoLeadActivityAdapter } from '../helpers/adapter';
 import { describeCallError, fieldLabel } from '../helpers/errors';
 import { getActivityFields, getActivityTypes, getLeadFields, listActivityTypes } from '../helpers/fields';
 import { lsqDate, prepareLead, searchKeyOf } from '../helpers/leads';
 import { leadSquaredRedactor } from '../helpers/redaction';
-import { bulkBatchSize, checkedSearchField, clientFor, useBulkApi, writeSettings } from './common';
+import { apiChooser, bulkBatchSize, checkedSearchField, clientFor, leadSquaredCombineKey, writeSettings } from './common';
 
 /** The activity's moment: the mapped value in any parseable form, or now. */
 function activityMoment(raw: unknown): Date {
@@ -48,16 +48,18 @@ export async function upsertWithActivity(this: IExecuteFunctions): Promise<INode
 
 	// Bulk: a lead call and an activity call per batch, both on the bulk quota, against one CreateCustom per lead.
 	const batchSize = bulkBatchSize(settings);
-	const bulk = useBulkApi(String(settings.options.apiMode ?? 'auto'), items.length, batchSize, client.limits, 2);
+	const choose = apiChooser(settings, items.length, batchSize, client, 2);
 	const context = { leadFields, activityFields, types };
+	const combineKey = leadSquaredCombineKey(client, 'upsertWithActivity', searchBy, settings, batchSize);
 
 	return await executeLeadUpsert<ActivityPayload>(this, {
-		adapter: bulk ? new BulkLeadActivityAdapter(client, context, batchSize) : new LeadActivityAdapter(client, context),
-		pacer: bulk ? client.pacers.bulk : client.pacers.single,
+		adapter: new AutoLeadActivityAdapter(client, context, batchSize, choose, combineKey),
+		pacer: settings.options.apiMode === 'bulk' ? client.pacers.bulk : client.pacers.single,
+		combine: combineOption(settings.options),
 		concurrency: settings.concurrency,
 		retry: { maxRetries: settings.maxRetries },
 		redactor: await leadSquaredRedactor(this),
-		resultContext: { crm: 'LeadSquared', searchBy, api: bulk ? 'bulk' : 'single' },
+		resultContext: { crm: 'LeadSquared', searchBy },
 		describeCallError,
 		prepare: (itemIndex) => {
 			const lead = prepareLead(items[itemIndex].json, columnsOf(itemIndex), leadFields, searchBy, settings);
@@ -86,7 +88,8 @@ export async function upsertWithActivity(this: IExecuteFunctions): Promise<INode
 			taken.add(identity());
 			return {
 				itemIndex,
-				// No dedupe key: two submissions of one lead are two activities.
+				// No dedupe key: two submissions of one lead are two activities, never in one call across executions.
+				recordKey: searchKeyOf(lead),
 				payload: {
 					lead,
 					activity: {

@@ -1,7 +1,7 @@
 import { FatalCallError, findCause, PartialBatchError, TransientCallError } from '../../shared/engine/errors';
 import type { CrmField } from '../../shared/engine/fields';
 import { KeyQueue } from '../../shared/engine/keyQueue';
-import type { LeadUpsertAdapter, RecordOutcome } from '../../shared/engine/types';
+import type { LeadUpsertAdapter, RecordOutcome, SendContext } from '../../shared/engine/types';
 import { LeadSquaredError, type LeadSquaredClient } from '../transport';
 import {
 	activityDetails,
@@ -317,5 +317,114 @@ export class BulkLeadActivityAdapter implements LeadUpsertAdapter<ActivityPayloa
 		}
 		const error = new LeadSquaredError(row.ExceptionType ?? 'Error', row.ExceptionMessage ?? row.ErrorMessage ?? 'The activity was not posted');
 		return activityFailure(error, item, this.context);
+	}
+}
+
+/** Which API a call goes through, from the leads it and the calls queued behind it carry. */
+export interface ApiChooser {
+	(leads: number): 'bulk' | 'single';
+	/** How long until a call on the API(s) it may choose could go out. */
+	readyInMs(): number;
+}
+
+const tag = <T extends RecordOutcome | undefined>(outcome: T, api: 'bulk' | 'single'): T =>
+	outcome?.ok ? { ...outcome, details: { ...outcome.details, api } } : outcome;
+
+/** Each written record says which API wrote it, also when the call stopped part-way. */
+async function withApi(api: 'bulk' | 'single', send: () => Promise<RecordOutcome[]>): Promise<RecordOutcome[]> {
+	const outcomes = await send().catch(async (error: unknown) => {
+		const tagged = error instanceof PartialBatchError ? new PartialBatchError(error.settled.map((outcome) => tag(outcome, api)), error.cause) : error;
+		return await Promise.reject(tagged);
+	});
+	return outcomes.map((outcome) => tag(outcome, api));
+}
+
+/**
+ * One single-record call per payload, side by side (the pacer keeps the single quota); the
+ * settled ones stand when another fails for the call, so only that one is retried.
+ */
+async function sendEach<Payload>(batch: Payload[], sendOne: (payload: Payload) => Promise<RecordOutcome[]>): Promise<RecordOutcome[]> {
+	const results = await Promise.allSettled(batch.map(async (payload) => (await sendOne(payload))[0]));
+	const failed = results.find((result) => result.status === 'rejected');
+	const settled = results.map((result) => (result.status === 'fulfilled' ? result.value : undefined));
+	if (failed) throw new PartialBatchError(settled, failed.reason);
+	return settled as RecordOutcome[];
+}
+
+/**
+ * Leads on the API that finishes sooner for the leads queued now (a webhook burst fills the
+ * queue while a call is in flight): a bulk call, or one CreateOrUpdate per lead.
+ */
+export class AutoLeadAdapter implements LeadUpsertAdapter<LeadPayload> {
+	readonly idempotent = true;
+
+	readonly merge = mergeLeads;
+
+	private readonly single: SingleLeadAdapter;
+
+	private readonly bulk: BulkLeadAdapter;
+
+	constructor(
+		client: LeadSquaredClient,
+		fields: CrmField[],
+		readonly batchSize: number,
+		private readonly choose: ApiChooser,
+		readonly combineKey?: string,
+	) {
+		this.single = new SingleLeadAdapter(client, fields);
+		this.bulk = new BulkLeadAdapter(client, fields, batchSize);
+	}
+
+	readyInMs(): number {
+		return this.choose.readyInMs();
+	}
+
+	async send(batch: LeadPayload[], context?: SendContext): Promise<RecordOutcome[]> {
+		if (this.choose(batch.length + (context?.waiting ?? 0)) === 'bulk') return await withApi('bulk', async () => await this.bulk.send(batch));
+		return await withApi('single', async () => await sendEach(batch, async (lead) => await this.single.send([lead])));
+	}
+}
+
+/** Lead + activity on the API that finishes sooner for the items queued now; a lost answer is checked by the API that sent it. */
+export class AutoLeadActivityAdapter implements LeadUpsertAdapter<ActivityPayload> {
+	readonly idempotent = false;
+
+	private readonly single: LeadActivityAdapter;
+
+	private readonly bulk: BulkLeadActivityAdapter;
+
+	private readonly sentBy = new WeakMap<ActivityPayload, LeadActivityAdapter | BulkLeadActivityAdapter>();
+
+	constructor(
+		client: LeadSquaredClient,
+		context: ActivityContext,
+		readonly batchSize: number,
+		private readonly choose: ApiChooser,
+		readonly combineKey?: string,
+	) {
+		this.single = new LeadActivityAdapter(client, context);
+		this.bulk = new BulkLeadActivityAdapter(client, context, batchSize);
+	}
+
+	readyInMs(): number {
+		return this.choose.readyInMs();
+	}
+
+	async send(batch: ActivityPayload[], context?: SendContext): Promise<RecordOutcome[]> {
+		// An item the bulk path wrote the lead of stays there: its repeat posts only the activity.
+		const api = batch.some((item) => this.sentBy.get(item) === this.bulk) ? 'bulk' : this.choose(batch.length + (context?.waiting ?? 0));
+		const adapter = api === 'bulk' ? this.bulk : this.single;
+		for (const item of batch) this.sentBy.set(item, adapter);
+		if (api === 'bulk') return await withApi('bulk', async () => await this.bulk.send(batch));
+		return await withApi('single', async () => await sendEach(batch, async (item) => await this.single.send([item])));
+	}
+
+	async reconcile(batch: ActivityPayload[]): Promise<Array<RecordOutcome | undefined>> {
+		return await Promise.all(
+			batch.map(async (item) => {
+				const adapter = this.sentBy.get(item) ?? this.single;
+				return tag((await adapter.reconcile([item]))[0], adapter === this.bulk ? 'bulk' : 'single');
+			}),
+		);
 	}
 }

@@ -1,3 +1,4 @@
+import { LookupCache } from '../../shared/engine/lookupCache';
 import type { FieldType } from 'n8n-workflow';
 
 import type { CrmField } from '../../shared/engine/fields';
@@ -84,19 +85,14 @@ export function activityFieldToCrmField(meta: ActivityFieldMeta): CrmField {
 	};
 }
 
-const CACHE_MS = 5 * 60 * 1000;
-const cache = new Map<string, { value: unknown; at: number }>();
+const cache = new LookupCache<unknown>(5 * 60 * 1000);
 
 /**
  * Metadata kept five minutes per credential and host, so a webhook that runs once per lead does
  * not spend the plan's calls on it; the editor's pickers always ask afresh.
  */
 async function cached<T>(key: string, fresh: boolean, load: () => Promise<T>): Promise<T> {
-	const hit = cache.get(key);
-	if (!fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.value as T;
-	const value = await load();
-	cache.set(key, { value, at: Date.now() });
-	return value;
+	return (await cache.get(key, load, fresh)) as T;
 }
 
 export async function getLeadFields(client: LeadSquaredClient, fresh = false): Promise<CrmField[]> {

@@ -7,7 +7,7 @@ import {
 
 import { LeadInputError } from '../../shared/engine/errors';
 import { columnsReader, readMappedValues } from '../../shared/engine/fields';
-import { executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
+import { combineOption, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
 import { getPacer } from '../../shared/engine/pacing';
 import { requireObject } from '../../shared/engine/input';
 import { matchKey } from '../../shared/engine/text';
@@ -62,6 +62,7 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 		adapter,
 		pacer,
 		concurrency,
+		combine: combineOption(options),
 		retry: { maxRetries: Number(options.maxRetries ?? 5) },
 		redactor: await zohoRedactor(this),
 		resultContext: { crm: 'Zoho CRM', module },

@@ -29,6 +29,8 @@ export class ZohoUpsertAdapter implements LeadUpsertAdapter<ZohoRecordPayload> {
 
 	readonly batchSize: number;
 
+	readonly combineKey: string;
+
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly settings: ZohoUpsertSettings,
@@ -36,6 +38,8 @@ export class ZohoUpsertAdapter implements LeadUpsertAdapter<ZohoRecordPayload> {
 		private readonly pacer: Pacer,
 	) {
 		this.batchSize = settings.batchSize;
+		const credentialId = ctx.getNode().credentials?.zohoCrmLeadUpsertApi?.id ?? 'default';
+		this.combineKey = JSON.stringify(['zoho', credentialId, settings]);
 	}
 
 	merge(earlier: ZohoRecordPayload, later: ZohoRecordPayload): ZohoRecordPayload {

@@ -1,3 +1,4 @@
+import { LookupCache } from '../../shared/engine/lookupCache';
 import type { FieldType, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import type { CrmField } from '../../shared/engine/fields';
@@ -48,8 +49,7 @@ export function toCrmField(meta: ZohoFieldMeta): CrmField {
 	};
 }
 
-const cache = new Map<string, { fields: CrmField[]; at: number }>();
-const CACHE_MS = 5 * 60 * 1000;
+const cache = new LookupCache<CrmField[]>(5 * 60 * 1000);
 
 /**
  * The module's fields from Zoho's own metadata, kept five minutes per credential so a webhook
@@ -58,10 +58,12 @@ const CACHE_MS = 5 * 60 * 1000;
 export async function getModuleFields(ctx: IExecuteFunctions | ILoadOptionsFunctions, module: string, fresh = false): Promise<CrmField[]> {
 	const credentialId = ctx.getNode().credentials?.zohoCrmLeadUpsertApi?.id ?? 'default';
 	const key = `${credentialId}|${module}`;
-	const cached = cache.get(key);
-	if (!fresh && cached && Date.now() - cached.at < CACHE_MS) return cached.fields;
-	const { body } = await zohoApiRequest<{ fields?: ZohoFieldMeta[] }>(ctx, 'GET', '/crm/v8/settings/fields', { qs: { module } });
-	const fields = (body.fields ?? []).map(toCrmField);
-	cache.set(key, { fields, at: Date.now() });
-	return fields;
+	return await cache.get(
+		key,
+		async () => {
+			const { body } = await zohoApiRequest<{ fields?: ZohoFieldMeta[] }>(ctx, 'GET', '/crm/v8/settings/fields', { qs: { module } });
+			return (body.fields ?? []).map(toCrmField);
+		},
+		fresh,
+	);
 }

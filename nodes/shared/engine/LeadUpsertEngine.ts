@@ -7,12 +7,13 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { submitToLane, type Submission } from './coalescer';
 import { describeCredentialProblem } from './credentialErrors';
 import { FatalCallError, findCause, inspectHttpError, LeadInputError, PartialBatchError } from './errors';
 import type { Pacer } from './pacing';
 import { clip, type Redactor } from './redact';
 import { classifyCallError, DEFAULT_RETRY, waitBeforeRetry } from './retry';
-import type { LeadFailure, LeadUpsertAdapter, PreparedLead, RecordOutcome, RetrySettings } from './types';
+import type { CombineSettings, LeadFailure, LeadUpsertAdapter, PreparedLead, RecordOutcome, RetrySettings } from './types';
 
 export interface LeadUpsertRun<Payload> {
 	adapter: LeadUpsertAdapter<Payload>;
@@ -28,6 +29,8 @@ export interface LeadUpsertRun<Payload> {
 	resultContext?: IDataObject;
 	/** Turns a call-level failure into words for the items it hit (vendor error bodies). */
 	describeCallError?(error: unknown): LeadFailure;
+	/** Sharing calls with other executions; on by default when the adapter gives a combine key. */
+	combine?: CombineSettings;
 }
 
 interface Group<Payload> {
@@ -38,6 +41,17 @@ interface Group<Payload> {
 	outcome?: RecordOutcome;
 	/** The outcome is the CRM's answer for this record (not a call that failed for the batch). */
 	answered?: boolean;
+	/** The call was refused as a whole (not for this record, nor for a passing fault). */
+	refusedWithCall?: boolean;
+	/** Match key: another execution's record with it waits for the next call. */
+	recordKey?: string;
+}
+
+/** A group waiting in a lane, with the execution it answers to. */
+interface Queued<Payload> {
+	group: Group<Payload>;
+	run: LeadUpsertRun<Payload>;
+	settings: RetrySettings;
 }
 
 /**
@@ -51,23 +65,23 @@ export async function executeLeadUpsert<Payload>(
 	const items = ctx.getInputData();
 	const failures = new Map<number, LeadFailure>();
 	const groups = groupByDedupeKey(items.length, run, failures);
-	const batches = chunk(groups, run.adapter.batchSize);
 	const settings = { ...DEFAULT_RETRY, ...run.retry };
+	const execution = { run, settings, laneKey: laneKeyOf(run) };
 
-	await sendAll(batches, run, settings);
+	await sendGroups(groups, execution);
 
 	const outcomeOf = new Map<number, { outcome: RecordOutcome; firstMember: number }>();
 	for (const group of groups) {
 		for (const member of group.members) outcomeOf.set(member, { outcome: group.outcome!, firstMember: group.members[0] });
 	}
-	for (const single of await sendRefusedMergesItemByItem(groups, run, settings)) {
+	for (const single of await sendRefusedMergesItemByItem(groups, execution)) {
 		outcomeOf.set(single.members[0], { outcome: single.outcome!, firstMember: single.members[0] });
 	}
 
 	const results: ItemResult[] = items.map((_item, i) => {
 		const result = outcomeOf.get(i);
 		const failure = failures.get(i) ?? (result && !result.outcome.ok ? result.outcome.failure : undefined);
-		if (failure || !result?.outcome.ok) return { failure: failure ?? { message: 'The CRM returned no result for this item' } };
+		if (failure || !result?.outcome?.ok) return { failure: failure ?? { message: 'The CRM returned no result for this item' } };
 		const { action, id, details } = result.outcome;
 		return {
 			json: {
@@ -80,6 +94,11 @@ export async function executeLeadUpsert<Payload>(
 		};
 	});
 	return [buildOutput(ctx, results, run.redactor)];
+}
+
+/** The "Combine With Other Executions" and "Max Wait to Combine (Ms)" options of an upsert. */
+export function combineOption(options: IDataObject): CombineSettings {
+	return { enabled: options.combineExecutions !== false, maxWaitMs: Math.max(0, Number(options.combineMaxWaitMs ?? 0) || 0) };
 }
 
 export type ItemResult = { json: IDataObject; failure?: undefined } | { failure: LeadFailure; json?: undefined };
@@ -188,16 +207,86 @@ export async function executePerItem(
 	return [buildOutput(ctx, results, redactor)];
 }
 
-/** Sends the batches, `run.concurrency` at a time. */
-async function sendAll<Payload>(batches: Array<Array<Group<Payload>>>, run: LeadUpsertRun<Payload>, settings: RetrySettings): Promise<void> {
-	let next = 0;
-	const worker = async () => {
-		while (next < batches.length) {
-			const batch = batches[next++];
-			await sendWithRetries(batch, run, settings);
+interface Execution<Payload> {
+	run: LeadUpsertRun<Payload>;
+	settings: RetrySettings;
+	laneKey: string;
+}
+
+let soloLanes = 0;
+
+/** Executions that send the same kind of call meet in one lane; with combining off, each has its own. */
+function laneKeyOf(run: LeadUpsertRun<unknown>): string {
+	const combineKey = run.adapter.combineKey;
+	if (combineKey !== undefined && run.combine?.enabled !== false) return `shared|${combineKey}`;
+	return `solo|${++soloLanes}`;
+}
+
+/**
+ * Sends the groups in calls of up to a batch, `run.concurrency` at a time, sharing the calls
+ * with other executions in the same lane; resolves once every group has its outcome.
+ */
+async function sendGroups<Payload>(groups: Array<Group<Payload>>, execution: Execution<Payload>): Promise<void> {
+	if (groups.length === 0) return;
+	const { run, settings } = execution;
+	const owner = {};
+	const partOfBatch = groups.length > run.adapter.batchSize;
+	const submissions = groups.map(
+		(group): Submission<Queued<Payload>> => ({
+			item: { group, run, settings },
+			owner,
+			conflictKey: group.recordKey,
+			partOfBatch,
+			readyInMs: run.adapter.readyInMs ? () => run.adapter.readyInMs!() : undefined,
+			send: sendCombined,
+		}),
+	);
+	await Promise.all(
+		submitToLane(execution.laneKey, submissions, {
+			batchSize: run.adapter.batchSize,
+			concurrency: run.concurrency ?? 1,
+			maxWaitMs: Math.max(0, run.combine?.maxWaitMs ?? 0),
+		}),
+	);
+	for (const group of groups) group.outcome ??= { ok: false, failure: { message: 'The CRM returned no result for this item' } };
+}
+
+/**
+ * One call for records of one or more executions, through the first one's adapter (they are
+ * equivalent by their combine key). When a call carrying several executions' records is refused
+ * as a whole, each execution's records are sent again on their own, so one execution's bad
+ * record cannot fail another's.
+ */
+async function sendCombined<Payload>(queued: Array<Queued<Payload>>, waiting: number): Promise<void> {
+	const { run, settings } = queued[0];
+	try {
+		await sendWithRetries(
+			queued.map((entry) => entry.group),
+			run,
+			settings,
+			waiting,
+		);
+		const byRun = new Map<LeadUpsertRun<Payload>, Array<Queued<Payload>>>();
+		for (const entry of queued) byRun.set(entry.run, [...(byRun.get(entry.run) ?? []), entry]);
+		if (byRun.size < 2) return;
+		for (const entries of byRun.values()) {
+			const refused = entries.filter((entry) => entry.group.refusedWithCall);
+			if (refused.length === 0) continue;
+			for (const { group } of refused) {
+				group.outcome = undefined;
+				group.refusedWithCall = undefined;
+			}
+			await sendWithRetries(
+				refused.map((entry) => entry.group),
+				refused[0].run,
+				refused[0].settings,
+				0,
+			);
 		}
-	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(run.concurrency ?? 1, batches.length)) }, worker));
+	} catch (error) {
+		// A fault of the node itself: every record still open says so, and the lane moves on.
+		for (const entry of queued) entry.group.outcome ??= { ok: false, failure: toFailure(error, entry.run) };
+	}
 }
 
 /**
@@ -206,21 +295,17 @@ async function sendAll<Payload>(batches: Array<Array<Group<Payload>>>, run: Lead
  * sent again one by one, in input order, so each ends with its own result. Only for idempotent
  * writes: a refused upsert wrote nothing, and sending it again cannot write twice.
  */
-async function sendRefusedMergesItemByItem<Payload>(
-	groups: Array<Group<Payload>>,
-	run: LeadUpsertRun<Payload>,
-	settings: RetrySettings,
-): Promise<Array<Group<Payload>>> {
-	if (!run.adapter.idempotent) return [];
+async function sendRefusedMergesItemByItem<Payload>(groups: Array<Group<Payload>>, execution: Execution<Payload>): Promise<Array<Group<Payload>>> {
+	if (!execution.run.adapter.idempotent) return [];
 	const refused = groups.filter((group) => group.memberPayloads && group.answered && group.outcome && !group.outcome.ok);
 	const singles: Array<Group<Payload>> = [];
 	// Round r sends every refused merge's r-th item, so an item's write never overtakes an earlier one of the same record.
 	for (let round = 0; ; round++) {
 		const items = refused
 			.filter((group) => round < group.members.length)
-			.map((group) => ({ payload: group.memberPayloads![round], members: [group.members[round]] }));
+			.map((group) => ({ payload: group.memberPayloads![round], members: [group.members[round]], recordKey: group.recordKey }));
 		if (items.length === 0) return singles;
-		await sendAll(chunk(items, run.adapter.batchSize), run, settings);
+		await sendGroups(items, execution);
 		singles.push(...items);
 	}
 }
@@ -248,7 +333,7 @@ function groupByDedupeKey<Payload>(
 			existing.members.push(i);
 			continue;
 		}
-		const group: Group<Payload> = { payload: lead.payload, members: [i] };
+		const group: Group<Payload> = { payload: lead.payload, members: [i], recordKey: lead.recordKey ?? lead.dedupeKey };
 		groups.push(group);
 		if (lead.dedupeKey !== undefined) byKey.set(lead.dedupeKey, group);
 	}
@@ -259,11 +344,15 @@ async function sendWithRetries<Payload>(
 	batch: Array<Group<Payload>>,
 	run: LeadUpsertRun<Payload>,
 	settings: RetrySettings,
+	waiting: number,
 ): Promise<void> {
 	let pending = batch;
 	for (let attempt = 0; pending.length > 0; attempt++) {
 		try {
-			const outcomes = await run.adapter.send(pending.map((group) => group.payload));
+			const outcomes = await run.adapter.send(
+				pending.map((group) => group.payload),
+				{ waiting },
+			);
 			pending.forEach((group, index) => {
 				group.outcome = outcomes[index] ?? {
 					ok: false,
@@ -294,7 +383,11 @@ async function sendWithRetries<Payload>(
 				if (classification.retryable) {
 					failure.description = `Gave up after ${attempt + 1} tries. ${failure.description ?? ''}`.trim();
 				}
-				for (const group of pending) group.outcome = { ok: false, failure };
+				const refused = !classification.retryable && !classification.mayHaveApplied && !describeCredentialProblem(error);
+				for (const group of pending) {
+					group.outcome = { ok: false, failure };
+					group.refusedWithCall = refused;
+				}
 				return;
 			}
 			if (classification.mayHaveApplied && !run.adapter.idempotent) {
@@ -358,10 +451,4 @@ function toNodeError(ctx: IExecuteFunctions, failure: LeadFailure, itemIndex: nu
 		return new NodeApiError(ctx.getNode(), failure as unknown as JsonObject, { ...options, httpCode: failure.httpCode });
 	}
 	return new NodeOperationError(ctx.getNode(), failure.message, options);
-}
-
-function chunk<T>(values: T[], size: number): T[][] {
-	const out: T[][] = [];
-	for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
-	return out;
 }

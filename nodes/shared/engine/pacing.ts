@@ -41,6 +41,22 @@ export class Pacer {
 		}
 	}
 
+	/**
+	 * About how long from now until `calls` more calls could all have started, from the slots
+	 * taken at this moment (a call in flight frees its slot a window after it began, at the earliest).
+	 */
+	estimateMs(calls: number): number {
+		const now = Date.now();
+		const busy = [...this.slotFreeAt.filter((at) => at > now), ...Array<number>(this.inFlightSlots).fill(now + this.windowMs)].sort((a, b) => a - b);
+		const paused = Math.max(0, this.pausedUntil - now);
+		const free = Math.max(0, this.limit - busy.length);
+		if (calls <= free) return paused;
+		const beyond = calls - free;
+		if (beyond <= busy.length) return Math.max(paused, busy[beyond - 1] - now);
+		const lastFree = busy.length > 0 ? busy[busy.length - 1] - now : 0;
+		return Math.max(paused, lastFree + Math.ceil((beyond - busy.length) / this.limit) * this.windowMs);
+	}
+
 	/** Stops every caller until `ms` from now (a Retry-After, or a refusal despite pacing). */
 	pause(ms: number): void {
 		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);

@@ -11,6 +11,11 @@ export interface PreparedLead<Payload> {
 	itemIndex: number;
 	/** Normalised dedupe key (e.g. lower-cased e-mail). Items that share it become one write. */
 	dedupeKey?: string;
+	/**
+	 * The record the item writes, when it differs from `dedupeKey` (an activity on a lead): items
+	 * of two executions with the same record key never share a call. Defaults to `dedupeKey`.
+	 */
+	recordKey?: string;
 	payload: Payload;
 }
 
@@ -40,15 +45,41 @@ export interface LeadUpsertAdapter<Payload> {
 	 * False makes the engine ask `reconcile` before repeating a call that may have been applied.
 	 */
 	idempotent: boolean;
+	/**
+	 * Everything that shapes a call besides its records (credential, module, match fields,
+	 * automations, options…): executions whose adapters give the same key may share calls, sent
+	 * by either one's adapter. Undefined keeps this execution's calls to itself.
+	 */
+	combineKey?: string;
+	/**
+	 * How long until the next call could go out (its rate limit spent); records of other
+	 * executions gather meanwhile to share it. Omitted: at once.
+	 */
+	readyInMs?(): number;
 	/** Combines two payloads with the same dedupe key; later values win. */
 	merge?(earlier: Payload, later: Payload): Payload;
-	/** One call for a batch; one outcome per record, in order. Throws for call-level failures. */
-	send(batch: Payload[]): Promise<RecordOutcome[]>;
+	/**
+	 * One call for a batch; one outcome per record, in order. Throws for call-level failures.
+	 * `waiting` counts the records queued behind this batch (e.g. to choose a bulk API).
+	 */
+	send(batch: Payload[], context?: SendContext): Promise<RecordOutcome[]>;
 	/**
 	 * For non-idempotent calls: after an answer was lost, reports which records the CRM did
 	 * apply (an outcome) and which it did not (undefined), so only those are sent again.
 	 */
 	reconcile?(batch: Payload[]): Promise<Array<RecordOutcome | undefined>>;
+}
+
+export interface SendContext {
+	/** Records queued for calls like this one after this batch, from every execution. */
+	waiting: number;
+}
+
+/** Whether an upsert shares its calls with other executions of the same kind (the "Combine" options). */
+export interface CombineSettings {
+	enabled: boolean;
+	/** How long a record sent at idle waits for others to join its call. */
+	maxWaitMs: number;
 }
 
 export interface PacingSettings {
