@@ -12,6 +12,11 @@ const SLOT_MARGIN_MS = 5;
  * than ours, whatever the latency. Also caps calls in flight, and a Retry-After pauses everyone.
  */
 export class Pacer {
+	/**
+	 * How many n8n processes (queue-mode workers) spend this quota at once. n8n gives nodes no
+	 * memory shared across processes, so each one keeps to its share of `limit`.
+	 */
+	public sharedBy = 1;
 	private inFlight = 0;
 	/** Slots the calls in flight count for (a call may stand for more than one request). */
 	private inFlightSlots = 0;
@@ -32,13 +37,18 @@ export class Pacer {
 	 * counts (a credential's own check inside it): all of them hold their slot until it answers.
 	 */
 	async run<T>(call: () => Promise<T>, slots = 1): Promise<T> {
-		const counted = Math.max(1, Math.min(slots, this.limit));
+		const counted = Math.max(1, Math.min(slots, this.ownLimit));
 		await this.acquire(counted);
 		try {
 			return await call();
 		} finally {
 			this.release(counted);
 		}
+	}
+
+	/** This process's share of the quota's limit (the whole limit with one process). */
+	get ownLimit(): number {
+		return Math.max(1, Math.floor(this.limit / Math.max(1, this.sharedBy)));
 	}
 
 	/** Stops every caller until `ms` from now (a Retry-After, or a refusal despite pacing). */
@@ -57,7 +67,7 @@ export class Pacer {
 				const now = Date.now();
 				while (this.slotFreeAt.length > 0 && this.slotFreeAt[0] <= now) this.slotFreeAt.shift();
 				const used = this.inFlightSlots + this.slotFreeAt.length;
-				const full = used + slots > this.limit;
+				const full = used + slots > this.ownLimit;
 				if (now < this.pausedUntil) {
 					await sleep(this.pausedUntil - now);
 				} else if (this.inFlight >= this.concurrency || (full && this.slotFreeAt.length === 0)) {
@@ -101,10 +111,12 @@ export function getPacer(settings: PacingSettings): Pacer {
 	let pacer = pacers.get(settings.key);
 	if (!pacer) {
 		pacer = new Pacer(settings.limit, settings.windowMs, settings.concurrency ?? DEFAULT_CONCURRENCY);
+		pacer.sharedBy = settings.sharedBy ?? 1;
 		pacers.set(settings.key, pacer);
 		return pacer;
 	}
 	pacer.limit = settings.limit;
+	pacer.sharedBy = settings.sharedBy ?? 1;
 	pacer.windowMs = settings.windowMs;
 	if (settings.concurrency !== undefined) pacer.concurrency = settings.concurrency;
 	return pacer;
