@@ -8,7 +8,9 @@ import { ensureRuntime, listRuntimes, runtimeFor } from './runtime';
 
 async function main(): Promise<void> {
 	const choices = process.argv.slice(2);
-	const runtimes = choices.length > 0 ? choices.map(runtimeFor) : listRuntimes();
+	// The pinned one first: the full end-to-end suite, which runs first, needs it.
+	const pinned = runtimeFor('pinned');
+	const runtimes = choices.length > 0 ? choices.map(runtimeFor) : [pinned, ...listRuntimes().filter((runtime) => runtime.dir !== pinned.dir)];
 	for (const runtime of runtimes) await ensureRuntime(runtime);
 }
 
