@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const nodesBaseRules = (config) => n8nNodesBase.configs[config].rules;
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', 'demo/runtime/**', '.demo/**', 'coverage/**', 'docs/**'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'demo/runtime/**', 'demo/runtimes/**', '.demo/**', 'coverage/**', 'docs/**'] },
 	// The published package: both n8n lint plugins, in full.
 	{
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],

@@ -9,7 +9,8 @@ import type {
 
 import { FatalCallError } from '../nodes/shared/engine/errors';
 import { redactorFor } from '../nodes/shared/engine/redact';
-import { shareTokenRequest } from '../nodes/shared/engine/tokenCache';
+import { shareTokenRequest, TOKEN_ISSUED_AT_FIELD } from '../nodes/shared/engine/tokenCache';
+import { SHARING_WORKERS_FIELD } from '../nodes/shared/engine/sharedQuota';
 
 export const ACT365_DEFAULT_HOST = 'https://mycloud.act.com/act/api';
 
@@ -219,6 +220,7 @@ export class Act365LeadUpsertApi implements ICredentialType {
 			default: 60,
 			description: 'Length of the window "Rate Limit (Calls)" counts in',
 		},
+		SHARING_WORKERS_FIELD,
 		{
 			displayName: 'Access Token',
 			name: 'accessToken',
@@ -226,6 +228,7 @@ export class Act365LeadUpsertApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		TOKEN_ISSUED_AT_FIELD,
 	];
 
 	/**
@@ -255,7 +258,7 @@ export class Act365LeadUpsertApi implements ICredentialType {
 		}
 		const database = String(credentials.databaseName ?? '');
 		const key = `act-web-api|${base}|${String(credentials.username).toLowerCase()}|${database.toLowerCase()}|${String(credentials.password)}`;
-		return await shareTokenRequest(key, credentials.accessToken, async () => {
+		return await shareTokenRequest(key, { token: credentials.accessToken, issuedAt: credentials.tokenIssuedAt }, async () => {
 			const answer = (await this.helpers.httpRequest({
 				method: 'GET',
 				url: `${base}/authorize`,

@@ -16,9 +16,10 @@ import {
 	LOGINS_PER_HOUR,
 	loginKey,
 } from '../nodes/ActOnLeadUpsert/helpers/account';
-import { FatalCallError } from '../nodes/shared/engine/errors';
+import { FatalCallError, TransientCallError } from '../nodes/shared/engine/errors';
 import { redactorFor } from '../nodes/shared/engine/redact';
-import { shareTokenRequest, type MintedToken } from '../nodes/shared/engine/tokenCache';
+import { shareTokenRequest, TOKEN_ISSUED_AT_FIELD, type MintedToken } from '../nodes/shared/engine/tokenCache';
+import { SHARING_WORKERS_FIELD } from '../nodes/shared/engine/sharedQuota';
 import { lowerCaseHeaders } from '../nodes/shared/engine/transport';
 import {
 	rememberTokenLimit,
@@ -31,6 +32,11 @@ const HOUR_MS = 3_600_000;
 /** A stored token this close to its expiry is refreshed rather than checked. */
 const EXPIRY_MARGIN_MS = 60_000;
 const CREDENTIALS_PAGE = 'https://developer.act-on.com/provision/';
+/** How long a request waits before reading the credential again after its refresh token was refused. */
+const REREAD_DELAY_MS = 1000;
+
+/** Per credential, the last refresh token Act-On refused in this process. */
+const refusedRefreshTokens = new Map<string, string>();
 
 interface TokenAnswer {
 	statusCode: number;
@@ -175,6 +181,7 @@ export class ActOnLeadUpsertApi implements ICredentialType {
 			default: DEFAULT_CALLS_PER_SECOND,
 			description: 'Act-On\'s per-second API limit for the account; every node using this user shares it',
 		},
+		SHARING_WORKERS_FIELD,
 		{
 			displayName: 'Access Token',
 			name: 'accessToken',
@@ -182,6 +189,7 @@ export class ActOnLeadUpsertApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		TOKEN_ISSUED_AT_FIELD,
 		{
 			displayName: 'Refresh Token',
 			name: 'refreshToken',
@@ -255,7 +263,7 @@ export class ActOnLeadUpsertApi implements ICredentialType {
 			return response.statusCode === 200;
 		};
 
-		return await shareTokenRequest(tokenKey, credentials.accessToken, async () => {
+		return await shareTokenRequest(tokenKey, { token: credentials.accessToken, issuedAt: credentials.tokenIssuedAt }, async () => {
 			const storedExpiry = Date.parse(String(credentials.tokenExpiresAt ?? ''));
 			if (credentials.accessToken && storedExpiry - EXPIRY_MARGIN_MS > Date.now() && (await storedTokenWorks())) {
 				return {
@@ -272,12 +280,23 @@ export class ActOnLeadUpsertApi implements ICredentialType {
 			const resetsAt = tokenLimitResetsAt(limitKey);
 			if (resetsAt !== undefined) throw limitError(credentials, resetsAt, lastLoginRefusal.get(limitKey));
 
-			if (credentials.refreshToken) {
+			// A refresh token refused once before in this process, and still the one stored, is dead.
+			const refreshToken = String(credentials.refreshToken ?? '');
+			if (refreshToken && refusedRefreshTokens.get(tokenKey) !== refreshToken) {
 				// Refresh tokens are single use: the answer carries the next one, stored with it.
 				const refreshed = await tokenCall({ grant_type: 'refresh_token', refresh_token: String(credentials.refreshToken) });
 				if (refreshed.statusCode === 200 && typeof refreshed.body.access_token === 'string') return minted(refreshed);
 				if (refreshed.statusCode === 401) throw tokenError(refreshed, credentials);
-				// Used, expired or killed by a newer login: fall back to the password.
+				// Refresh tokens are single use. With several n8n processes (queue mode) the usual cause
+				// is another worker spending it first and storing the next one in the database: a retry
+				// reads the credential again and finds that one. Only when the same refresh token comes
+				// back refused (expired, or killed by a login elsewhere) is a password login worth one
+				// of the five an hour.
+				refusedRefreshTokens.set(tokenKey, refreshToken);
+				throw new TransientCallError(
+					'Act-On refused the stored refresh token, which another n8n process has probably just used; trying again with the credential as stored now',
+					REREAD_DELAY_MS,
+				);
 			}
 
 			const login = await tokenCall({

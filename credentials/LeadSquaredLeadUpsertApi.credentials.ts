@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { CUSTOM_REGION, LEADSQUARED_REGIONS, leadSquaredBaseUrl } from '../nodes/LeadSquaredLeadUpsert/transport/regions';
+import { SHARING_WORKERS_FIELD } from '../nodes/shared/engine/sharedQuota';
 
 export class LeadSquaredLeadUpsertApi implements ICredentialType {
 	name = 'leadSquaredLeadUpsertApi';
@@ -88,6 +89,7 @@ export class LeadSquaredLeadUpsertApi implements ICredentialType {
 			default: 5,
 			description: 'The window both limits are counted in; LeadSquared uses 5 seconds',
 		},
+		SHARING_WORKERS_FIELD,
 	];
 
 	/** Keys go in LeadSquared's x-LSQ headers, so they never land in proxy or n8n logs the way URLs do. */

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { n8nCli, REPO_ROOT } from './runtime';
+import { activateWorkflow, n8nCli, REPO_ROOT, type N8nEnvOptions } from './runtime';
 
 export const TEMPLATES_DIR = path.join(REPO_ROOT, 'templates');
 
@@ -53,18 +53,18 @@ export function readTemplates(dir = TEMPLATES_DIR): TemplateWorkflow[] {
 }
 
 /**
- * Imports every template, then publishes the ones a webhook starts (n8n serves production
- * webhook URLs only for published workflows; the server must be (re)started afterwards).
+ * Imports every template, then publishes (2.x) or activates (1.x) the ones a webhook starts: n8n
+ * serves production webhook URLs only for those, and the server must be (re)started afterwards.
  */
-export async function importTemplates(home: string, dir = TEMPLATES_DIR): Promise<TemplateWorkflow[]> {
+export async function importTemplates(home: string, dir = TEMPLATES_DIR, options: N8nEnvOptions = {}): Promise<TemplateWorkflow[]> {
 	const templates = readTemplates(dir);
 	if (templates.length === 0) return templates;
 	for (const template of templates) {
 		if (!template.id) console.warn(`  ${template.file} has no "id": it gets a new copy on every import.`);
 	}
-	await n8nCli(home, ['import:workflow', '--separate', `--input=${dir}`]);
+	await n8nCli(home, ['import:workflow', '--separate', `--input=${dir}`], options);
 	for (const template of templates) {
-		if (template.id && template.webhooks.length > 0) await n8nCli(home, ['publish:workflow', `--id=${template.id}`]);
+		if (template.id && template.webhooks.length > 0) await activateWorkflow(home, template.id, options);
 	}
 	return templates;
 }

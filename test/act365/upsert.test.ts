@@ -65,6 +65,25 @@ describe('Act! 365 Contact Upsert: create or update', () => {
 		}
 	});
 
+	it('with workers sharing the credential, a twin another worker created at the same moment is merged into the oldest contact', async () => {
+		const shared = t.addCredential({ sharingWorkers: 2 });
+		let twinId = '';
+		// Another worker's create lands between this run's look-up and its own create.
+		t.act.injectFault({ endpoint: 'createContact', nth: 1, fault: { kind: 'action', run: () => (twinId = String(t.act.seedContact({ emailAddress: 'twin@example.org', firstName: 'Other' }).id)) } });
+		const run = await t.upsert([{ emailAddress: 'twin@example.org', firstName: 'Ours', company: 'Twin Ltd' }], {}, { credentialId: shared.id });
+		expect(run.errors).toHaveLength(0);
+		const contacts = t.act.contactsByEmail('twin@example.org');
+		expect(contacts).toHaveLength(1);
+		expect(contacts[0]).toMatchObject({ id: twinId, firstName: 'Ours', company: 'Twin Ltd' });
+		expect(run.success[0].json).toMatchObject({ action: 'updated', id: twinId });
+		expect(t.act.countOf('deleteContact')).toBe(1);
+
+		// One process on the credential (the default) skips the extra look-up: the twin stays.
+		t.act.injectFault({ endpoint: 'createContact', nth: 1, fault: { kind: 'action', run: () => t.act.seedContact({ emailAddress: 'single@example.org' }) } });
+		await t.upsert([{ emailAddress: 'single@example.org', firstName: 'Ours' }]);
+		expect(t.act.contactsByEmail('single@example.org')).toHaveLength(2);
+	});
+
 	it('gives an item without email its own error naming the field, and still writes the others', async () => {
 		const items = [{ emailAddress: 'a@example.org' }, { firstName: 'No email' }, { emailAddress: '   ' }, { emailAddress: 'b@example.org' }];
 		const run = await t.upsert(items);

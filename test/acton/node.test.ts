@@ -370,6 +370,40 @@ describe('Act-On tokens across executions', () => {
 		expect(sandbox.tokenCalls()).toEqual({ password: 2, refresh: 1 });
 	});
 
+	test('a refresh token another n8n process spent first: the retry reads the credential that process stored, and nobody logs in', async () => {
+		const { store, id, stored } = credential();
+		await upsert({ store, id, items: leads(1, 'warm') });
+		// Another worker (queue mode) finds the access token expired, refreshes it and saves the
+		// rotated tokens to the database just after this process read the old ones.
+		sandbox.actions().expireAccessTokens();
+		const answer = await fetch(`${sandbox.baseUrl}/token`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: String(stored.data.refreshToken), client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret }),
+		});
+		const rotated = (await answer.json()) as { access_token: string; refresh_token: string; expires_in: number };
+		sandbox.injectFault({
+			endpoint: 'upsertRecord',
+			nth: 1,
+			fault: {
+				kind: 'action',
+				run: () =>
+					Object.assign(stored.data, {
+						accessToken: rotated.access_token,
+						refreshToken: rotated.refresh_token,
+						tokenExpiresAt: new Date(Date.now() + rotated.expires_in * 1000).toISOString(),
+						tokenIssuedAt: new Date().toISOString(),
+					}),
+			},
+		});
+		const run = await upsert({ store, id, items: leads(3, 'z') });
+		expect(run.success).toHaveLength(3);
+		expect(run.errors).toHaveLength(0);
+		// One refresh by the other process, one refused here; no second login.
+		expect(sandbox.tokenCalls()).toEqual({ password: 1, refresh: 2 });
+		expect(stored.data.accessToken).toBe(rotated.access_token);
+	});
+
 	test('a stored token past its expiry is refreshed without a check call', async () => {
 		const { store, id, stored } = credential();
 		await upsert({ store, id, items: leads(1) });

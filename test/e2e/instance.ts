@@ -11,9 +11,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { startSandboxes, type RunningSandboxes } from '../../sandbox';
-import { demoCredentials, type DemoCredential } from '../../demo/credentials';
+import { DEMO_CREDENTIALS, demoCredentials, type DemoCredential } from '../../demo/credentials';
 import { DEMO_OWNER, ensureRuntime, linkPackage, login, n8nCli, REPO_ROOT, setupOwner, startN8n, type N8nHandle } from '../../demo/runtime';
 import { importTemplates, readTemplates, TEMPLATES_DIR, waitForWebhooks } from '../../demo/templates';
+import { startQueueServices, type QueueServices } from './queueServices';
 
 export interface WorkflowJson {
 	id: string;
@@ -30,6 +31,13 @@ export interface InstanceOptions {
 	extraCredentials?: (urls: RunningSandboxes['urls']) => DemoCredential[];
 	/** A `dist/` built from other code (an earlier commit) installed instead of this one's, for comparisons. */
 	packageDist?: string;
+	/** Changes to the demo credentials' data before import (say, their rate-limit settings). */
+	credentialData?: Partial<Record<keyof typeof DEMO_CREDENTIALS, Record<string, unknown>>>;
+	/**
+	 * n8n's queue mode: a main process taking the webhooks, this many `n8n worker` processes
+	 * running the executions, Redis and Postgres (started here, see queueServices.ts).
+	 */
+	queue?: { workers: number };
 }
 
 export interface Instance {
@@ -39,6 +47,8 @@ export interface Instance {
 	urls: RunningSandboxes['urls'];
 	/** Seconds each start-up step took, for the test log. */
 	timings: Record<string, number>;
+	/** Log files of the n8n processes (main first, then the queue-mode workers). */
+	logFiles: string[];
 	post(route: string, body: string | FormData, contentType?: string): Promise<Answer>;
 	postJson(route: string, body: unknown): Promise<Answer>;
 	/** Session cookie of the owner, for the REST API. */
@@ -91,9 +101,13 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Inst
 	await timed(timings, 'build', () => buildPackage());
 	const home = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-lead-upsert-e2e-'));
 	let sandboxes: RunningSandboxes | undefined;
+	let services: QueueServices | undefined;
 	let n8n: N8nHandle | undefined;
+	const workers: N8nHandle[] = [];
 	const stop = async () => {
+		await Promise.all(workers.map((worker) => worker.stop()));
 		await n8n?.stop();
+		await services?.stop();
 		await sandboxes?.close();
 		if (!process.env.E2E_KEEP_HOME) fs.rmSync(home, { recursive: true, force: true });
 	};
@@ -106,11 +120,18 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Inst
 			fs.rmSync(path.join(installed, 'dist'), { recursive: true, force: true });
 			fs.cpSync(options.packageDist, path.join(installed, 'dist'), { recursive: true });
 		}
+		if (options.queue) services = await timed(timings, 'redis and postgres', () => startQueueServices());
+		// Every process of a queue-mode set-up shares the database, Redis and the encryption key.
+		const env: NodeJS.ProcessEnv = services ? { ...services.env, N8N_ENCRYPTION_KEY: `e2e-queue-${path.basename(home)}` } : {};
 
 		const credentials = [...demoCredentials(running.urls), ...(options.extraCredentials?.(running.urls) ?? [])];
+		for (const credential of credentials) {
+			const key = (Object.keys(DEMO_CREDENTIALS) as Array<keyof typeof DEMO_CREDENTIALS>).find((name) => DEMO_CREDENTIALS[name].id === credential.id);
+			if (key && options.credentialData?.[key]) Object.assign(credential.data, options.credentialData[key]);
+		}
 		const credentialsFile = path.join(home, 'credentials.json');
 		fs.writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
-		await timed(timings, 'import credentials', () => n8nCli(home, ['import:credentials', `--input=${credentialsFile}`], { port }));
+		await timed(timings, 'import credentials', () => n8nCli(home, ['import:credentials', `--input=${credentialsFile}`], { port, env }));
 
 		// The shipped templates as they are, plus the test's variants, from one folder.
 		const workflowsDir = path.join(home, 'workflows');
@@ -120,11 +141,15 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Inst
 		for (const workflow of options.extraWorkflows?.(templates) ?? []) {
 			fs.writeFileSync(path.join(workflowsDir, `e2e-${workflow.id}.json`), JSON.stringify(workflow));
 		}
-		const imported = await timed(timings, 'import and publish workflows', () => importTemplates(home, workflowsDir));
+		const imported = await timed(timings, 'import and publish workflows', () => importTemplates(home, workflowsDir, { port, env }));
 
-		n8n = await timed(timings, 'start n8n', () => startN8n({ home, port }));
+		n8n = await timed(timings, 'start n8n', () => startN8n({ home, port, env }));
 		const url = n8n.url;
 		await setupOwner(url, DEMO_OWNER);
+		for (let index = 0; index < (options.queue?.workers ?? 0); index++) {
+			const workerPort = await freePortTriple();
+			workers.push(await timed(timings, `start worker ${index + 1}`, () => startN8n({ home, port: workerPort, env, command: 'worker', logName: `worker-${index + 1}.log` })));
+		}
 		await timed(timings, 'webhooks registered', () => waitForWebhooks(url, imported));
 
 		const post = async (route: string, body: string | FormData, contentType?: string): Promise<Answer> => {
@@ -149,6 +174,7 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Inst
 			sandboxes: running.sandboxes,
 			urls: running.urls,
 			timings,
+			logFiles: [n8n.logFile, ...workers.map((worker) => worker.logFile)],
 			post,
 			postJson: (route, body) => post(route, JSON.stringify(body), 'application/json'),
 			cookie: async () => (session ??= await login(url, DEMO_OWNER)),

@@ -1,11 +1,13 @@
 /**
- * The templates in a real n8n (the pinned 2.x runtime, started as a separate process on Node 24),
- * with this package installed as a community package, posting leads to the published webhooks
- * and checking what the CRM sandboxes received.
+ * The templates in a real n8n (the runtime N8N_RUNTIME picks, the pinned 2.x by default, started
+ * as a separate process on its own Node), with this package installed as a community package,
+ * posting leads to the published webhooks and checking what the CRM sandboxes received. The CI
+ * matrix runs this file on every supported n8n version.
  */
 import { randomUUID } from 'node:crypto';
 
 import { DEMO_CREDENTIALS } from '../../demo/credentials';
+import { RUNTIME } from '../../demo/runtime';
 import { eventually, startInstance, type Answer, type Instance, type WorkflowJson } from './instance';
 
 const ZOHO_WEBHOOK = 'webhook/lead-intake/zoho';
@@ -126,7 +128,7 @@ beforeAll(async () => {
 			];
 		},
 	});
-	console.log(`n8n up at ${n8n.url}; seconds per step: ${JSON.stringify(n8n.timings)}`);
+	console.log(`n8n ${RUNTIME.version} up at ${n8n.url}; seconds per step: ${JSON.stringify(n8n.timings)}`);
 }, 20 * 60_000);
 
 afterAll(async () => {

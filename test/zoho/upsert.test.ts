@@ -1,4 +1,4 @@
-import { zohoSetup, leads } from './setup';
+import { leads, REFRESH_TOKEN, zohoSetup } from './setup';
 
 let setup: Awaited<ReturnType<typeof zohoSetup>>;
 beforeEach(async () => {
@@ -58,6 +58,30 @@ describe('Zoho CRM Lead Upsert: upsert', () => {
 		expect(success).toHaveLength(5);
 		expect(setup.zoho.countOf('token')).toBe(2);
 		expect(setup.zoho.refusals.invalidToken).toBe(1);
+	});
+
+	test('holding a newer token another n8n process stored, a refused call gets a new token, never this process\'s older one', async () => {
+		await setup.upsert(leads(1, 'warm'));
+		// Another worker (queue mode) minted a token and saved it to the database after ours.
+		const answer = await fetch(`${setup.zoho.baseUrl}/oauth/v2/token`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ grant_type: 'refresh_token', client_id: setup.zoho.clientId, client_secret: setup.zoho.clientSecret, refresh_token: REFRESH_TOKEN }),
+		});
+		const theirs = (await answer.json()) as { access_token: string };
+		const stored = setup.store.get(setup.credential.id).data;
+		const ours = stored.accessToken;
+		expect(Date.parse(String(stored.tokenIssuedAt))).toBeLessThanOrEqual(Date.now());
+		Object.assign(stored, { accessToken: theirs.access_token, tokenIssuedAt: new Date(Date.now() + 1).toISOString() });
+		setup.zoho.actions().expireTokens();
+
+		const { success, errors } = await setup.upsert(leads(5, 'after-expiry'));
+		expect(errors).toHaveLength(0);
+		expect(success).toHaveLength(5);
+		// Ours, theirs, and one new one; the refused call was repeated once, with the new token.
+		expect(setup.zoho.countOf('token')).toBe(3);
+		expect(setup.zoho.refusals.invalidToken).toBe(1);
+		expect([ours, theirs.access_token]).not.toContain(setup.store.get(setup.credential.id).data.accessToken);
 	});
 
 	test('a bad record fails alone: its neighbours in the same batch are written', async () => {

@@ -250,6 +250,32 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 		await act365ApiRequest(this.ctx, 'PUT', url, { ...options, body: fullContact(current, changes) });
 	}
 
+	/**
+	 * With several n8n workers on the credential (queue mode), another worker may have created the
+	 * same new contact at the same moment: the per-process write queue cannot see it. So the key is
+	 * looked up again right after the create. Of twins, the oldest stays (both workers pick the same
+	 * one, and the later creator always sees the earlier contact): a worker whose contact is not
+	 * the oldest deletes it and writes its values to the oldest instead.
+	 */
+	private async keepOldestOf(payload: ContactPayload, createdId: string, options: Act365RequestOptions): Promise<RecordOutcome> {
+		const { matchField } = this.settings;
+		const filter = encodeQueryValue(`${matchField} eq ${literal(payload.matchValue)}`);
+		const { body } = await act365ApiRequest<Array<Record<string, unknown>>>(this.ctx, 'GET', this.surface.contactsPath, {
+			...options,
+			query: `$filter=${filter}&$select=id,created&$orderby=created&$top=${PAGE_SIZE}`,
+		});
+		const twins = (Array.isArray(body) ? body : [])
+			.map((contact) => ({ id: String(contact.id), created: String(contact.created ?? '') }))
+			.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+		const oldest = twins[0]?.id;
+		if (!oldest || oldest === createdId) return { ok: true, action: 'inserted', id: createdId, details: { matchedOn: matchField } };
+		const path = this.surface.contactsPath;
+		await act365ApiRequest(this.ctx, 'DELETE', `${path}/${encodeURIComponent(createdId)}`, options);
+		await act365ApiRequest(this.ctx, 'PATCH', `${path}/${encodeURIComponent(oldest)}`, { ...options, body: payload.body });
+		this.known.set(payload.key, [oldest]);
+		return { ok: true, action: 'updated', id: oldest, details: { matchedOn: matchField, mergedTwinOf: createdId } };
+	}
+
 	private async write(payload: ContactPayload, options: Act365RequestOptions): Promise<RecordOutcome> {
 		const { matchField, multipleMatches } = this.settings;
 		const ids = this.known.get(payload.key) ?? [];
@@ -261,6 +287,7 @@ export class Act365ContactAdapter implements LeadUpsertAdapter<ContactPayload> {
 				return { ok: false, failure: { message: `${this.surface.product} created the contact but answered without its id` } };
 			}
 			this.known.set(payload.key, [created.id]);
+			if (this.pacing.pacer.sharedBy > 1) return await this.keepOldestOf(payload, created.id, options);
 			return { ok: true, action: 'inserted', id: created.id, details: { matchedOn: matchField } };
 		}
 		if (ids.length > 1 && multipleMatches === 'error') {

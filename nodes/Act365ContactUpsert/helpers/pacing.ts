@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { getPacer, type Pacer } from '../../shared/engine/pacing';
+import { sharingWorkers } from '../../shared/engine/sharedQuota';
 import { ACT365_CREDENTIAL } from '../transport';
 
 /** The limit Act! announced in X-RateLimit-Limit, per credential (documented as calls per minute). */
@@ -23,13 +24,14 @@ export async function act365Pacing(ctx: IExecuteFunctions | ILoadOptionsFunction
 	const credentials = await ctx.getCredentials(ACT365_CREDENTIAL);
 	const key = `act365|${ctx.getNode().credentials?.[ACT365_CREDENTIAL]?.id ?? 'default'}`;
 	const concurrency = parallelCalls;
+	const sharedBy = sharingWorkers(credentials);
 	const ownLimit = Number(credentials.rateLimitCalls ?? 0);
 	const ownWindowMs = Math.max(1, Number(credentials.rateLimitWindowSeconds ?? 60)) * 1000;
 	const announced = announcedLimits.get(key);
 	const pacer =
 		ownLimit > 0
-			? getPacer({ key, limit: ownLimit, windowMs: ownWindowMs, concurrency })
-			: getPacer({ key, limit: announced ?? Number.MAX_SAFE_INTEGER, windowMs: ANNOUNCED_WINDOW_MS, concurrency });
+			? getPacer({ key, limit: ownLimit, windowMs: ownWindowMs, concurrency, sharedBy })
+			: getPacer({ key, limit: announced ?? Number.MAX_SAFE_INTEGER, windowMs: ANNOUNCED_WINDOW_MS, concurrency, sharedBy });
 	return {
 		pacer,
 		observe(headers) {

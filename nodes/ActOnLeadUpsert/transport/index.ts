@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { getPacer, type Pacer } from '../../shared/engine/pacing';
+import { sharingWorkers } from '../../shared/engine/sharedQuota';
 import { crmRequest, type CrmRequestOptions, type CrmResponse } from '../../shared/engine/transport';
 import { accountKey, ACTON_CREDENTIAL, callsPerSecond } from '../helpers/account';
 
@@ -23,5 +24,5 @@ export async function actOnApiRequest<T = IDataObject>(
  */
 export async function accountPacer(ctx: IExecuteFunctions | ILoadOptionsFunctions, concurrency?: number): Promise<Pacer> {
 	const credentials = await ctx.getCredentials(ACTON_CREDENTIAL);
-	return getPacer({ key: accountKey(credentials), limit: callsPerSecond(credentials), windowMs: 1000, concurrency });
+	return getPacer({ key: accountKey(credentials), limit: callsPerSecond(credentials), windowMs: 1000, concurrency, sharedBy: sharingWorkers(credentials) });
 }

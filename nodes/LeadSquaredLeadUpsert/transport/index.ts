@@ -8,6 +8,7 @@ import type {
 
 import { FatalCallError, TransientCallError } from '../../shared/engine/errors';
 import { getPacer, type Pacer } from '../../shared/engine/pacing';
+import { sharingWorkers } from '../../shared/engine/sharedQuota';
 import { CUSTOM_REGION, describeConfiguredRegion, describeHost, leadSquaredBaseUrl, pointsAtHost } from './regions';
 
 export const LSQ_CREDENTIAL = 'leadSquaredLeadUpsertApi';
@@ -196,9 +197,10 @@ export async function leadSquaredClient(ctx: Context, options: ClientOptions = {
 	const limits = planLimits(credentials);
 	const id = credentialId(ctx);
 	const { concurrency } = options;
+	const sharedBy = sharingWorkers(credentials);
 	const pacers = {
-		single: getPacer({ key: `lsq|${id}|single`, limit: limits.callsPerWindow, windowMs: limits.windowMs, concurrency }),
-		bulk: getPacer({ key: `lsq|${id}|bulk`, limit: limits.bulkCallsPerWindow, windowMs: limits.windowMs, concurrency }),
+		single: getPacer({ key: `lsq|${id}|single`, limit: limits.callsPerWindow, windowMs: limits.windowMs, concurrency, sharedBy }),
+		bulk: getPacer({ key: `lsq|${id}|bulk`, limit: limits.bulkCallsPerWindow, windowMs: limits.windowMs, concurrency, sharedBy }),
 	};
 	return new LeadSquaredClient(ctx, credentials, pacers, limits, options.timeout ?? 30000);
 }

@@ -9,6 +9,7 @@ import {
 
 import { submitToLane, type Submission } from './coalescer';
 import { describeCredentialProblem } from './credentialErrors';
+import { errorItemJson } from './errorItem';
 import { FatalCallError, findCause, inspectHttpError, LeadInputError, PartialBatchError } from './errors';
 import type { Pacer } from './pacing';
 import { clip, type Redactor } from './redact';
@@ -135,21 +136,17 @@ export function buildOutput(ctx: IExecuteFunctions, results: ItemResult[], redac
 		}
 		const safe = safeFailure(redactor, result.failure);
 		firstError ??= toNodeError(ctx, safe, i);
-		// Only `error`, `message` and `details` keys: n8n then routes the item to the error
-		// output, and keeps the JSON (setting `item.error` would make it replace the JSON
-		// with the message alone).
+		// Keys n8n recognises as an error, so it routes the item to the error output and keeps
+		// the JSON (setting `item.error` would make it replace the JSON with the message alone).
 		output.push({
-			json: {
-				error: safe.message,
-				details: {
-					...(safe.description ? { fix: safe.description } : {}),
-					...(safe.field ? { field: safe.field } : {}),
-					...(safe.code ? { code: safe.code } : {}),
-					...(safe.httpCode ? { httpCode: safe.httpCode } : {}),
-					itemIndex: i,
-					input,
-				},
-			},
+			json: errorItemJson(safe.message, {
+				...(safe.description ? { fix: safe.description } : {}),
+				...(safe.field ? { field: safe.field } : {}),
+				...(safe.code ? { code: safe.code } : {}),
+				...(safe.httpCode ? { httpCode: safe.httpCode } : {}),
+				itemIndex: i,
+				input,
+			}),
 			pairedItem: { item: i },
 		});
 	});

@@ -16,6 +16,20 @@ export class LeadInputError extends Error {
 	}
 }
 
+/**
+ * The package's own errors, by message. n8n 1.x's NodeApiError drops the error it wraps (its
+ * `cause` class field resets what Error set), keeping only the message: an error a credential's
+ * preAuthentication threw inside n8n's request helper is recognised again by that message.
+ */
+const recentErrors = new Map<string, Error>();
+const RECENT_ERRORS_KEPT = 200;
+
+function remember(error: Error): void {
+	recentErrors.delete(error.message);
+	recentErrors.set(error.message, error);
+	if (recentErrors.size > RECENT_ERRORS_KEPT) recentErrors.delete(recentErrors.keys().next().value as string);
+}
+
 /** A call-level failure the adapter recognised in a body (e.g. a rate limit sent with HTTP 200). */
 export class TransientCallError extends Error {
 	constructor(
@@ -26,6 +40,7 @@ export class TransientCallError extends Error {
 	) {
 		super(message);
 		this.name = 'TransientCallError';
+		remember(this);
 	}
 }
 
@@ -38,6 +53,7 @@ export class FatalCallError extends Error {
 	) {
 		super(message);
 		this.name = 'FatalCallError';
+		remember(this);
 	}
 }
 
@@ -64,7 +80,25 @@ export function findCause<T extends Error>(error: unknown, type: abstract new (.
 		if (current instanceof type) return current;
 		current = (current as { cause?: unknown }).cause;
 	}
-	return undefined;
+	const known = error instanceof Error ? recentErrors.get(error.message) : undefined;
+	return known instanceof type ? known : undefined;
+}
+
+/**
+ * n8n 1.x keeps no network error code on its NodeApiError, only its own text for the code
+ * (from n8n-workflow's list of common errors): read the code back from that text.
+ */
+const NETWORK_CODE_TEXTS: Array<[RegExp, string]> = [
+	[/^The connection to the server was closed unexpectedly/, 'ECONNRESET'],
+	[/^The connection timed out/, 'ETIMEDOUT'],
+	[/^The connection was aborted/, 'ECONNABORTED'],
+	[/^The service refused the connection/, 'ECONNREFUSED'],
+	[/^The connection cannot be established/, 'ENOTFOUND'],
+	[/^The DNS server returned an error/, 'EAI_AGAIN'],
+];
+
+function networkCodeFromText(message: unknown): string | undefined {
+	return typeof message === 'string' ? NETWORK_CODE_TEXTS.find(([text]) => text.test(message))?.[1] : undefined;
 }
 
 export interface HttpErrorInfo {
@@ -87,9 +121,9 @@ export function inspectHttpError(error: unknown): HttpErrorInfo {
 	const response = withResponse?.response;
 	const headers = lowerCaseHeaders(response?.headers);
 	const statusFromCode = Number(outer?.httpCode);
-	const networkCode = candidates
-		.map((candidate) => candidate.code)
-		.find((code) => typeof code === 'string' && /^E[A-Z_]+$|^ERR_/.test(code));
+	const networkCode =
+		candidates.map((candidate) => candidate.code).find((code) => typeof code === 'string' && /^E[A-Z_]+$|^ERR_/.test(code)) ??
+		(response ? undefined : networkCodeFromText(outer?.message));
 	return {
 		status: response?.status ?? response?.statusCode ?? (Number.isFinite(statusFromCode) && statusFromCode > 0 ? statusFromCode : undefined),
 		body: response?.data ?? response?.body ?? outer?.context?.data,

@@ -12,6 +12,11 @@ const SLOT_MARGIN_MS = 5;
  * than ours, whatever the latency. Also caps calls in flight, and a Retry-After pauses everyone.
  */
 export class Pacer {
+	/**
+	 * How many n8n processes (queue-mode workers) spend this quota at once. n8n gives nodes no
+	 * memory shared across processes, so each one keeps to its share of `limit`.
+	 */
+	public sharedBy = 1;
 	private inFlight = 0;
 	/** Slots the calls in flight count for (a call may stand for more than one request). */
 	private inFlightSlots = 0;
@@ -32,7 +37,7 @@ export class Pacer {
 	 * counts (a credential's own check inside it): all of them hold their slot until it answers.
 	 */
 	async run<T>(call: () => Promise<T>, slots = 1): Promise<T> {
-		const counted = Math.max(1, Math.min(slots, this.limit));
+		const counted = Math.max(1, Math.min(slots, this.ownLimit));
 		await this.acquire(counted);
 		try {
 			return await call();
@@ -49,12 +54,17 @@ export class Pacer {
 		const now = Date.now();
 		const busy = [...this.slotFreeAt.filter((at) => at > now), ...Array<number>(this.inFlightSlots).fill(now + this.windowMs)].sort((a, b) => a - b);
 		const paused = Math.max(0, this.pausedUntil - now);
-		const free = Math.max(0, this.limit - busy.length);
+		const free = Math.max(0, this.ownLimit - busy.length);
 		if (calls <= free) return paused;
 		const beyond = calls - free;
 		if (beyond <= busy.length) return Math.max(paused, busy[beyond - 1] - now);
 		const lastFree = busy.length > 0 ? busy[busy.length - 1] - now : 0;
-		return Math.max(paused, lastFree + Math.ceil((beyond - busy.length) / this.limit) * this.windowMs);
+		return Math.max(paused, lastFree + Math.ceil((beyond - busy.length) / this.ownLimit) * this.windowMs);
+	}
+
+	/** This process's share of the quota's limit (the whole limit with one process). */
+	get ownLimit(): number {
+		return Math.max(1, Math.floor(this.limit / Math.max(1, this.sharedBy)));
 	}
 
 	/** Stops every caller until `ms` from now (a Retry-After, or a refusal despite pacing). */
@@ -73,7 +83,7 @@ export class Pacer {
 				const now = Date.now();
 				while (this.slotFreeAt.length > 0 && this.slotFreeAt[0] <= now) this.slotFreeAt.shift();
 				const used = this.inFlightSlots + this.slotFreeAt.length;
-				const full = used + slots > this.limit;
+				const full = used + slots > this.ownLimit;
 				if (now < this.pausedUntil) {
 					await sleep(this.pausedUntil - now);
 				} else if (this.inFlight >= this.concurrency || (full && this.slotFreeAt.length === 0)) {
@@ -117,10 +127,12 @@ export function getPacer(settings: PacingSettings): Pacer {
 	let pacer = pacers.get(settings.key);
 	if (!pacer) {
 		pacer = new Pacer(settings.limit, settings.windowMs, settings.concurrency ?? DEFAULT_CONCURRENCY);
+		pacer.sharedBy = settings.sharedBy ?? 1;
 		pacers.set(settings.key, pacer);
 		return pacer;
 	}
 	pacer.limit = settings.limit;
+	pacer.sharedBy = settings.sharedBy ?? 1;
 	pacer.windowMs = settings.windowMs;
 	if (settings.concurrency !== undefined) pacer.concurrency = settings.concurrency;
 	return pacer;

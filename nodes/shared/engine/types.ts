@@ -90,6 +90,8 @@ export interface PacingSettings {
 	windowMs: number;
 	/** Calls in flight at once; omitted keeps the quota's current cap. */
 	concurrency?: number;
+	/** n8n processes spending the quota at once (queue-mode workers); each keeps to limit ÷ this. */
+	sharedBy?: number;
 }
 
 export interface RetrySettings {
