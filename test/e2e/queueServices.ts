@@ -44,7 +44,9 @@ function aptInstall(packages: string[]): void {
 
 /** Installs what queue mode needs when it is missing. */
 export function ensureQueuePackages(): { redis: string; postgres: string } {
-	const missing = [...(onPath('redis-server') ? [] : ['redis-server']), ...(postgresBin() ? [] : ['postgresql'])];
+	// As root, Postgres runs as the `postgres` user, which only Debian's package creates.
+	const needsPostgresUser = process.getuid?.() === 0 && spawnSync('id', ['postgres']).status !== 0;
+	const missing = [...(onPath('redis-server') ? [] : ['redis-server']), ...(postgresBin() && !needsPostgresUser ? [] : ['postgresql'])];
 	aptInstall(missing);
 	const redis = onPath('redis-server');
 	const postgres = postgresBin();
