@@ -47,6 +47,14 @@ export function writeOptions(settings: WriteOptionsSettings): INodeProperties[] 
 			description: 'How long a lead sent when no call is in flight waits for leads of other executions to join its call. 0 sends it at once.',
 		},
 		{
+			displayName: 'Max Wait in a Burst (Ms)',
+			name: 'combineBurstWaitMs',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 5000 },
+			default: 500,
+			description: `How long a lead that arrives while other leads are already on their way to ${settings.crm} waits for more to join its call, unless the call is full sooner. Fewer, fuller calls in a campaign spike; a lone lead never waits. 0 sends each call as soon as the one before it ends.`,
+		},
+		{
 			displayName: 'Max Parallel Calls',
 			name: 'maxParallelCalls',
 			type: 'number',

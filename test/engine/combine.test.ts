@@ -174,6 +174,37 @@ describe('Engine: executions running at once share calls', () => {
 		expect([...calls[1]].sort()).toEqual(later.map((item) => String(item.Email)).sort());
 	});
 
+	test('leads arriving one by one while a call is in flight wait "Max Wait in a Burst" and share the next call; 0 sends each call as the last one ends', async () => {
+		// Twelve executions, one every 40 ms: a form under load, not twelve at the same instant.
+		const staggered = async (prefix: string, options: INodeParameters) => {
+			const credential = freshCredential(setup);
+			const items = Array.from({ length: 12 }, (_, i) => lead(i, prefix));
+			const runs = await Promise.all(
+				items.map(async (item, i) => {
+					await new Promise((resolve) => setTimeout(resolve, i * 40));
+					return await zohoRun(setup, credential.id, item, options);
+				}),
+			);
+			runs.forEach((run, i) => {
+				expect(run.errors).toEqual([]);
+				expect(run.success[0].json.input).toEqual(items[i]);
+			});
+			return items;
+		};
+		const calls = recordUpsertCalls(setup);
+		await staggered('burstwait', {});
+		const withWait = calls.splice(0);
+		await staggered('nowait', { combineBurstWaitMs: 0 });
+		const withoutWait = calls.splice(0);
+
+		// The first lead goes at once; the 11 behind it arrive within 440 ms, inside one 500 ms wait.
+		expect(withWait[0]).toHaveLength(1);
+		expect(withWait).toHaveLength(2);
+		// Without the wait a call leaves as soon as the one before it ends, with whoever is queued.
+		expect(withoutWait.length).toBeGreaterThan(3);
+		expect(setup.zoho.records()).toHaveLength(24);
+	});
+
 	test('an execution of many items and one-lead executions share the calls, each execution its own results', async () => {
 		const credential = freshCredential(setup);
 		const batch = Array.from({ length: 150 }, (_, i) => lead(i, 'batch'));

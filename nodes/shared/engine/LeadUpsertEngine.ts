@@ -97,9 +97,24 @@ export async function executeLeadUpsert<Payload>(
 	return [buildOutput(ctx, results, run.redactor)];
 }
 
-/** The "Combine With Other Executions" and "Max Wait to Combine (Ms)" options of an upsert. */
+/**
+ * In a burst, how long a lead waits for others to join its call: about one CRM round trip, so a
+ * call carries what arrives in that time instead of one or two leads.
+ */
+export const DEFAULT_BURST_WAIT_MS = 500;
+
+function waitOption(value: unknown, fallback: number): number {
+	const ms = Number(value ?? fallback);
+	return Number.isFinite(ms) && ms > 0 ? ms : 0;
+}
+
+/** The "Combine With Other Executions", "Max Wait to Combine (Ms)" and "Max Wait in a Burst (Ms)" options of an upsert. */
 export function combineOption(options: IDataObject): CombineSettings {
-	return { enabled: options.combineExecutions !== false, maxWaitMs: Math.max(0, Number(options.combineMaxWaitMs ?? 0) || 0) };
+	return {
+		enabled: options.combineExecutions !== false,
+		maxWaitMs: waitOption(options.combineMaxWaitMs, 0),
+		burstWaitMs: waitOption(options.combineBurstWaitMs, DEFAULT_BURST_WAIT_MS),
+	};
 }
 
 export type ItemResult = { json: IDataObject; failure?: undefined } | { failure: LeadFailure; json?: undefined };
@@ -243,6 +258,7 @@ async function sendGroups<Payload>(groups: Array<Group<Payload>>, execution: Exe
 			batchSize: run.adapter.batchSize,
 			concurrency: run.concurrency ?? 1,
 			maxWaitMs: Math.max(0, run.combine?.maxWaitMs ?? 0),
+			burstWaitMs: Math.max(0, run.combine?.burstWaitMs ?? 0),
 		}),
 	);
 	for (const group of groups) group.outcome ??= { ok: false, failure: { message: 'The CRM returned no result for this item' } };

@@ -23,6 +23,8 @@ export interface LaneSettings {
 	concurrency: number;
 	/** How long the first record at idle waits for others to join its call. */
 	maxWaitMs: number;
+	/** How long a record that arrives while the lane is busy (a call in flight or records queued) waits for others. */
+	burstWaitMs: number;
 }
 
 interface Entry<Item> extends Submission<Item> {
@@ -34,7 +36,10 @@ interface Entry<Item> extends Submission<Item> {
 /**
  * Group commit for every execution of this n8n process that sends the same kind of call (same
  * credential, module, match fields…): while a call is in flight, records of other executions
- * queue, and the next call takes as many as a batch holds. At idle the first record goes at once.
+ * queue, and the next call takes as many as a batch holds. At idle the first record goes at once
+ * (after `maxWaitMs`, 0 by default). A record that arrives while the lane is busy is part of a
+ * burst: the call it joins waits until it is full or until the oldest record in it has waited
+ * `burstWaitMs`, since more are on their way.
  */
 class Lane<Item> {
 	private readonly queue: Array<Entry<Item>> = [];
@@ -47,9 +52,9 @@ class Lane<Item> {
 
 	submit(submissions: Array<Submission<Item>>, settings: LaneSettings): Array<Promise<void>> {
 		const now = Date.now();
+		const deadline = now + (this.idle ? settings.maxWaitMs : settings.burstWaitMs);
 		const settled = submissions.map(
-			(submission) =>
-				new Promise<void>((done) => this.queue.push({ ...submission, settings, deadline: now + settings.maxWaitMs, done })),
+			(submission) => new Promise<void>((done) => this.queue.push({ ...submission, settings, deadline, done })),
 		);
 		this.pump();
 		return settled;

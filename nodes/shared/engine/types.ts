@@ -80,6 +80,8 @@ export interface CombineSettings {
 	enabled: boolean;
 	/** How long a record sent at idle waits for others to join its call. */
 	maxWaitMs: number;
+	/** How long a record that arrives while calls of its kind are in flight or queued waits for others to join its call. */
+	burstWaitMs: number;
 }
 
 export interface PacingSettings {
