@@ -288,19 +288,22 @@ ${panel('Wall time, s', 370, (run) => run.wallMs / 1000, (v) => v.toFixed(1))}
 `;
 }
 
-export async function runBurstBenchmark(options: { latencyMs: number; baseline?: string; sizes?: string }): Promise<boolean> {
+export async function runBurstBenchmark(options: { latencyMs: number; baseline?: string; sizes?: string; crms?: string }): Promise<boolean> {
 	const started = Date.now();
 	const baselineRef = options.baseline ?? 'main';
+	const chosen = options.crms?.split(',');
+	const crms = CRMS.filter((crm) => !chosen || chosen.includes(crm.key));
 	const sizes = (options.sizes ?? '200x25,1000x50').split(',').map((size) => {
 		const [leads, concurrent] = size.split('x').map(Number);
 		return { leads, concurrent };
 	});
 	const runs: BurstRun[] = [];
-	const baselineDist = buildBaseline(baselineRef);
+	// `--baseline=none` measures this code alone (when tuning, not for publishing).
+	const baselineDist = baselineRef === 'none' ? undefined : buildBaseline(baselineRef);
 	if (baselineDist) {
 		console.log(`Webhook burst, baseline ${baselineRef} in a real n8n (${options.latencyMs} ms per call):`);
 		await withInstance(baselineDist, options.latencyMs, async (n8n) => {
-			for (const crm of CRMS) {
+			for (const crm of crms) {
 				runs.push(await measure(n8n, crm, 'baseline', 20, 1, options.latencyMs));
 				runs.push(await measure(n8n, crm, 'baseline', 200, 25, options.latencyMs));
 			}
@@ -309,7 +312,7 @@ export async function runBurstBenchmark(options: { latencyMs: number; baseline?:
 	}
 	console.log(`Webhook burst, this code in a real n8n (${options.latencyMs} ms per call):`);
 	await withInstance(undefined, options.latencyMs, async (n8n) => {
-		for (const crm of CRMS) {
+		for (const crm of crms) {
 			runs.push(await measure(n8n, crm, 'current', 20, 1, options.latencyMs));
 			for (const { leads, concurrent } of sizes) runs.push(await measure(n8n, crm, 'current', leads, concurrent, options.latencyMs));
 		}

@@ -206,7 +206,7 @@ function write(meta: Meta, limited: RunResult[], cpu: RunResult[]): void {
 
 async function burst(): Promise<void> {
 	if (only && !only.includes('burst')) return;
-	const passed = await runBurstBenchmark({ latencyMs: LATENCY_MS, baseline: option('baseline'), sizes: option('burst-sizes') });
+	const passed = await runBurstBenchmark({ latencyMs: LATENCY_MS, baseline: option('baseline'), sizes: option('burst-sizes'), crms: option('burst-crms') });
 	if (!passed) process.exitCode = 1;
 }
 
