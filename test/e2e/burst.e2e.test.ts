@@ -78,8 +78,9 @@ describe(`${LEADS} leads posted ${CONCURRENT} at a time to each webhook template
 		);
 		const upserts = zoho.countOf('upsert');
 		console.log(`Zoho burst: ${upserts} upsert calls for ${LEADS} leads, ${zoho.countOf('fields')} field reads`);
-		// One execution per call would be 50; how many share a call depends on how fast n8n starts them.
-		expect(upserts).toBeLessThan(LEADS * 0.6);
+		// One execution per call would be 50. The first lead goes alone; the others wait up to the
+		// burst wait (500 ms) for more, so a call carries what n8n starts in about half a second.
+		expect(upserts).toBeLessThanOrEqual(LEADS * 0.3);
 		expect(zoho.countOf('fields')).toBeLessThanOrEqual(1);
 	});
 
