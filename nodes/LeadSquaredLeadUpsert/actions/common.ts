@@ -1,6 +1,9 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type ResourceMapperValue } from 'n8n-workflow';
 
 import type { CrmField } from '../../shared/engine/fields';
+import { combineOption } from '../../shared/engine/LeadUpsertEngine';
+import { describeCallError } from '../helpers/errors';
+import { leadSquaredRedactor } from '../helpers/redaction';
 import type { ApiChooser } from '../helpers/adapter';
 import { searchFieldOf } from '../helpers/leads';
 import { leadSquaredClient, type LeadSquaredClient, type PlanLimits } from '../transport';
@@ -82,6 +85,19 @@ export function apiChooser(settings: WriteSettings, ownLeads: number, batchSize:
 	};
 	// While both quotas are spent, the next leads gather for the call that gets the first free slot.
 	return Object.assign(choose, { readyInMs: () => Math.min(pacers.single.estimateMs(1), pacers.bulk.estimateMs(bulkCallsPerBatch)) });
+}
+
+/** What every LeadSquared write run sets alike besides its adapter: pacing, combining, retries, redaction, wording. */
+export async function writeRunSettings(ctx: IExecuteFunctions, settings: WriteSettings, client: LeadSquaredClient, searchBy: string) {
+	return {
+		pacer: settings.options.apiMode === 'bulk' ? client.pacers.bulk : client.pacers.single,
+		combine: combineOption(settings.options),
+		concurrency: settings.concurrency,
+		retry: { maxRetries: settings.maxRetries },
+		redactor: await leadSquaredRedactor(ctx),
+		resultContext: { crm: 'LeadSquared', searchBy },
+		describeCallError,
+	};
 }
 
 /** What shapes a LeadSquared call besides its records: executions that share it may share calls. */

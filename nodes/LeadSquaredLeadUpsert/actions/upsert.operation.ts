@@ -1,13 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { columnsReader } from '../../shared/engine/fields';
-import { combineOption, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
+import { executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
 import { AutoLeadAdapter } from '../helpers/adapter';
-import { describeCallError } from '../helpers/errors';
 import { getLeadFields } from '../helpers/fields';
 import { prepareLead, searchKeyOf, type LeadPayload } from '../helpers/leads';
-import { leadSquaredRedactor } from '../helpers/redaction';
-import { apiChooser, bulkBatchSize, checkedSearchField, clientFor, leadSquaredCombineKey, writeSettings } from './common';
+import { apiChooser, bulkBatchSize, checkedSearchField, clientFor, leadSquaredCombineKey, writeRunSettings, writeSettings } from './common';
 
 export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const settings = writeSettings(this);
@@ -22,13 +20,7 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	return await executeLeadUpsert<LeadPayload>(this, {
 		adapter: new AutoLeadAdapter(client, fields, batchSize, choose, combineKey),
-		pacer: settings.options.apiMode === 'bulk' ? client.pacers.bulk : client.pacers.single,
-		combine: combineOption(settings.options),
-		concurrency: settings.concurrency,
-		retry: { maxRetries: settings.maxRetries },
-		redactor: await leadSquaredRedactor(this),
-		resultContext: { crm: 'LeadSquared', searchBy },
-		describeCallError,
+		...(await writeRunSettings(this, settings, client, searchBy)),
 		prepare: (itemIndex) => {
 			const lead = prepareLead(items[itemIndex].json, columnsOf(itemIndex), fields, searchBy, settings);
 			return { itemIndex, payload: lead, dedupeKey: searchKeyOf(lead) };

@@ -3,15 +3,14 @@ import type { IExecuteFunctions, INodeExecutionData, ResourceMapperValue } from 
 import { LeadInputError } from '../../shared/engine/errors';
 import { columnsReader, readMappedValues, type CrmField } from '../../shared/engine/fields';
 import { parseDateValue } from '../../shared/engine/dates';
-import { combineOption, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
+import { executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
 import { isEmpty, shapeValues } from '../../shared/engine/values';
 import type { ActivityPayload } from '../helpers/activities';
 import { AutoLeadActivityAdapter } from '../helpers/adapter';
-import { describeCallError, fieldLabel } from '../helpers/errors';
+import { fieldLabel } from '../helpers/errors';
 import { getActivityFields, getActivityTypes, getLeadFields, listActivityTypes } from '../helpers/fields';
 import { lsqDate, prepareLead, searchKeyOf } from '../helpers/leads';
-import { leadSquaredRedactor } from '../helpers/redaction';
-import { apiChooser, bulkBatchSize, checkedSearchField, clientFor, leadSquaredCombineKey, writeSettings } from './common';
+import { apiChooser, bulkBatchSize, checkedSearchField, clientFor, leadSquaredCombineKey, writeRunSettings, writeSettings } from './common';
 
 /** The activity's moment: the mapped value in any parseable form, or now. */
 function activityMoment(raw: unknown): Date {
@@ -54,13 +53,7 @@ export async function upsertWithActivity(this: IExecuteFunctions): Promise<INode
 
 	return await executeLeadUpsert<ActivityPayload>(this, {
 		adapter: new AutoLeadActivityAdapter(client, context, batchSize, choose, combineKey),
-		pacer: settings.options.apiMode === 'bulk' ? client.pacers.bulk : client.pacers.single,
-		combine: combineOption(settings.options),
-		concurrency: settings.concurrency,
-		retry: { maxRetries: settings.maxRetries },
-		redactor: await leadSquaredRedactor(this),
-		resultContext: { crm: 'LeadSquared', searchBy },
-		describeCallError,
+		...(await writeRunSettings(this, settings, client, searchBy)),
 		prepare: (itemIndex) => {
 			const lead = prepareLead(items[itemIndex].json, columnsOf(itemIndex), leadFields, searchBy, settings);
 			const rawEvent = events[itemIndex];
