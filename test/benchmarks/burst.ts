@@ -250,7 +250,7 @@ function renderMarkdown(meta: ReturnType<typeof machine> & { latencyMs: number; 
 		'',
 		...targets.map((target) => `- ${target.pass ? 'PASS' : 'FAIL'} · ${target.label}: ${target.value}`),
 		'',
-		'`npm run bench -- --only=burst` repeats it (`--burst-sizes=200x25,1000x50`, `--baseline=<git ref>`, `--latency=50`).',
+		'`npm run bench -- --only=burst` repeats it (`--burst-sizes=200x25,1000x50`, `--baseline=<git ref>` or `none`, `--burst-crms=zoho,leadsquared,act365,acton`, `--latency=50`).',
 		'',
 	].join('\n');
 }
