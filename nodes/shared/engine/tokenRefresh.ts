@@ -33,6 +33,8 @@ const WAIT_LIMIT_MS = CLAIM_LEASE_MS + 10_000;
 
 /** A request refused with a token handed to it (another request's, then its own) gives up. */
 const MAX_MINTS = 2;
+/** Per credential, the request of this process that is getting the next token, done when it is. */
+const fetching = new Map<string, Promise<void>>();
 /** Tokens the CRM refused in this process, per credential: never sent again. */
 const refusedTokens = new Map<string, Set<string>>();
 
@@ -93,56 +95,73 @@ export async function requestWithSharedToken(ctx: Context, credentialType: strin
 	let mints = 0;
 	/** When this request stored a claim, in case the credential cannot be read back with it. */
 	let claimedAt: number | undefined;
-	for (;;) {
-		const stored = await ctx.getCredentials(credentialType);
-		const now = Date.now();
-		const token = String(stored.accessToken ?? '');
-		const claim = liveClaim(stored, now);
-		const usable = token !== '' && !refused(key).has(token) && !expired(stored, now);
-		let intent: TokenIntent;
-		if (usable) {
-			if (!refreshDue(stored, now) || (claim && !claim.mine)) intent = { kind: 'send', token };
-			else if (!claim) intent = { kind: 'claim', token, claim: newClaim(), thenSend: true };
-			else intent = claim.ageMs >= CLAIM_SETTLE_MS ? { kind: 'mint', token, refused: refused(key) } : { kind: 'send', token };
-		} else {
-			const waited = Date.now() - started;
-			const ownAgeMs = claim?.mine ? claim.ageMs : claimedAt !== undefined && !claim ? now - claimedAt : undefined;
-			if (!jittered && token !== '') {
-				// Processes refused at the same moment look for a claim at different times.
-				jittered = true;
-				await sleep(Math.random() * REFUSED_JITTER_MS);
-				continue;
+	let releaseOthers: (() => void) | undefined;
+	try {
+		for (;;) {
+			const stored = await ctx.getCredentials(credentialType);
+			const now = Date.now();
+			const token = String(stored.accessToken ?? '');
+			const claim = liveClaim(stored, now);
+			const usable = token !== '' && !refused(key).has(token) && !expired(stored, now);
+			let intent: TokenIntent;
+			if (usable) {
+				if (!refreshDue(stored, now) || (claim && !claim.mine)) intent = { kind: 'send', token };
+				else if (!claim) intent = { kind: 'claim', token, claim: newClaim(), thenSend: true };
+				else intent = claim.ageMs >= CLAIM_SETTLE_MS ? { kind: 'mint', token, refused: refused(key) } : { kind: 'send', token };
+			} else {
+				// One request per process looks after the token; the others wait for it, then read again.
+				if (!releaseOthers) {
+					const current = fetching.get(key);
+					if (current) {
+						await current;
+						continue;
+					}
+					fetching.set(key, new Promise<void>((resolve) => (releaseOthers = resolve)));
+				}
+				const waited = Date.now() - started;
+				const ownAgeMs = claim?.mine ? claim.ageMs : claimedAt !== undefined && !claim ? now - claimedAt : undefined;
+				if (!jittered && token !== '') {
+					// Processes refused at the same moment look for a claim at different times.
+					jittered = true;
+					await sleep(Math.random() * REFUSED_JITTER_MS);
+					continue;
+				}
+				if (claim && !claim.mine && waited < WAIT_LIMIT_MS) {
+					// Another process is getting the token: it appears in the credential.
+					await sleep(POLL_MS);
+					continue;
+				}
+				if (ownAgeMs !== undefined && ownAgeMs < CLAIM_SETTLE_MS) {
+					await sleep(CLAIM_SETTLE_MS - ownAgeMs);
+					continue;
+				}
+				if (ownAgeMs !== undefined || waited >= WAIT_LIMIT_MS) intent = { kind: 'mint', token, refused: refused(key) };
+				else intent = { kind: 'claim', token, claim: newClaim(), thenSend: false };
 			}
-			if (claim && !claim.mine && waited < WAIT_LIMIT_MS) {
-				// Another process is getting the token: it appears in the credential.
-				await sleep(POLL_MS);
-				continue;
-			}
-			if (ownAgeMs !== undefined && ownAgeMs < CLAIM_SETTLE_MS) {
-				await sleep(CLAIM_SETTLE_MS - ownAgeMs);
-				continue;
-			}
-			if (ownAgeMs !== undefined || waited >= WAIT_LIMIT_MS) intent = { kind: 'mint', token, refused: refused(key) };
-			else intent = { kind: 'claim', token, claim: newClaim(), thenSend: false };
-		}
 
-		// The copy carries the intent; an empty token makes n8n run preAuthentication on it.
-		const copy: ICredentialDataDecryptedObject = { ...stored, accessToken: intent.kind === 'send' ? token : '' };
-		markTokenIntent(copy, intent);
-		if (intent.kind === 'claim') claimedAt = Date.now();
-		if (intent.kind === 'mint') mints++;
-		try {
-			return await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, { ...options }, {
-				credentialsDecrypted: { id: String(details?.id ?? ''), name: String(details?.name ?? ''), type: credentialType, data: copy },
-			});
-		} catch (error) {
-			const state = tokenIntentState(copy);
-			// Claim stored, request held back: the token it would have sent is already refused.
-			if (intent.kind === 'claim' && !intent.thenSend && state?.used && !state.deferred) continue;
-			if (!state?.deferred) throw error;
-			// A 401 on a second token minted for this request: no new token will help.
-			if (mints >= MAX_MINTS || Date.now() - started >= WAIT_LIMIT_MS) throw error;
-			refused(key).add(String(copy.accessToken ?? ''));
+			// The copy carries the intent; an empty token makes n8n run preAuthentication on it.
+			const copy: ICredentialDataDecryptedObject = { ...stored, accessToken: intent.kind === 'send' ? token : '' };
+			markTokenIntent(copy, intent);
+			if (intent.kind === 'claim') claimedAt = Date.now();
+			if (intent.kind === 'mint') mints++;
+			try {
+				return await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, { ...options }, {
+					credentialsDecrypted: { id: String(details?.id ?? ''), name: String(details?.name ?? ''), type: credentialType, data: copy },
+				});
+			} catch (error) {
+				const state = tokenIntentState(copy);
+				// Claim stored, request held back: the token it would have sent is already refused.
+				if (intent.kind === 'claim' && !intent.thenSend && state?.used && !state.deferred) continue;
+				if (!state?.deferred) throw error;
+				// A 401 on a second token minted for this request: no new token will help.
+				if (mints >= MAX_MINTS || Date.now() - started >= WAIT_LIMIT_MS) throw error;
+				refused(key).add(String(copy.accessToken ?? ''));
+			}
+		}
+	} finally {
+		if (releaseOthers) {
+			fetching.delete(key);
+			releaseOthers();
 		}
 	}
 }
