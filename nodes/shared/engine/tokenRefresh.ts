@@ -1,4 +1,13 @@
-import { sleep, type ICredentialDataDecryptedObject, type IExecuteFunctions, type IHttpRequestOptions, type ILoadOptionsFunctions } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	sleep,
+	type ICredentialDataDecryptedObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { markTokenIntent, tokenIntentState, type TokenIntent } from './tokenCache';
 
@@ -78,6 +87,11 @@ function expired(credentials: ICredentialDataDecryptedObject, now: number): bool
 	return expires !== undefined && expires <= now;
 }
 
+/** n8n's errors as they are (wrapping a NodeApiError again hands it back unchanged). */
+function asNodeError(ctx: Context, error: unknown): NodeApiError | NodeOperationError {
+	return error instanceof NodeOperationError ? error : new NodeApiError(ctx.getNode(), error as JsonObject);
+}
+
 function newClaim(): string {
 	return `${PROCESS_ID} ${new Date().toISOString()}`;
 }
@@ -152,9 +166,9 @@ export async function requestWithSharedToken(ctx: Context, credentialType: strin
 				const state = tokenIntentState(copy);
 				// Claim stored, request held back: the token it would have sent is already refused.
 				if (intent.kind === 'claim' && !intent.thenSend && state?.used && !state.deferred) continue;
-				if (!state?.deferred) throw error;
+				if (!state?.deferred) throw asNodeError(ctx, error);
 				// A 401 on a second token minted for this request: no new token will help.
-				if (mints >= MAX_MINTS || Date.now() - started >= WAIT_LIMIT_MS) throw error;
+				if (mints >= MAX_MINTS || Date.now() - started >= WAIT_LIMIT_MS) throw asNodeError(ctx, error);
 				refused(key).add(String(copy.accessToken ?? ''));
 			}
 		}
