@@ -122,6 +122,23 @@ describe('Zoho CRM, two workers, one credential', () => {
 		expect(runs.map((run) => run.errors.length)).toEqual([0, 0, 0, 0, 0, 0]);
 		expect(zoho.countOf('token')).toBe(2);
 	}, 60_000);
+
+	test('a renewal ahead of expiry that Zoho refuses costs no lead: the still valid token carries on', async () => {
+		// One token per window: the next token request hears "Access Denied", as after 10 in 10 minutes.
+		zoho.configure({ mintsPerWindow: 1 });
+		await zohoUpsert(workers[0], store, id, leads(1, 'first'));
+		const until = Date.parse(String(store.get(id).data.tokenExpiresAt)) - 300;
+		let failed = 0;
+		let n = 0;
+		while (Date.now() < until) {
+			failed += (await zohoUpsert(workers[0], store, id, leads(1, `late${n++}-`))).errors.length;
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		expect(n).toBeGreaterThan(20);
+		expect(failed).toBe(0);
+		expect(zoho.refusals.tokenThrottle).toBe(1);
+		expect(zoho.refusals.invalidToken ?? 0).toBe(0);
+	}, 60_000);
 });
 
 describe('Act-On, two workers, one credential', () => {

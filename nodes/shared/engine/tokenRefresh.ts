@@ -17,8 +17,8 @@ import { markTokenIntent, tokenIntentState, type TokenIntent } from './tokenCach
  * n8n runs a credential's preAuthentication when the stored token is empty or a request answers
  * 401, and never before expiry; each worker on its own, with no lock a community node can reach.
  * So when a token expires, every worker's next request fails and every worker mints a token.
- * Instead, each process refreshes ahead of expiry, at a point of the token's last quarter picked
- * at random per process, and first stores a claim in the credential: the process that claims
+ * Instead, each process refreshes ahead of expiry, at a point of the token's last 10 to 25 %
+ * picked at random per process, and first stores a claim in the credential: the process that claims
  * first refreshes, the others keep the still valid token and read the new one from the database
  * (n8n reads the credential from there for every request). A token refused before its time
  * (revoked, or expired early) takes the same claim, so one process mints and the others wait.
@@ -44,6 +44,8 @@ const WAIT_LIMIT_MS = CLAIM_LEASE_MS + 10_000;
 const MAX_MINTS = 2;
 /** Per credential, the request of this process that is getting the next token, done when it is. */
 const fetching = new Map<string, Promise<void>>();
+/** Per credential, when this process last failed to renew a still valid token. */
+const renewFailedAt = new Map<string, number>();
 /** Tokens the CRM refused in this process, per credential: never sent again. */
 const refusedTokens = new Map<string, Set<string>>();
 
@@ -119,7 +121,8 @@ export async function requestWithSharedToken(ctx: Context, credentialType: strin
 			const usable = token !== '' && !refused(key).has(token) && !expired(stored, now);
 			let intent: TokenIntent;
 			if (usable) {
-				if (!refreshDue(stored, now) || (claim && !claim.mine)) intent = { kind: 'send', token };
+				const renewPaused = (renewFailedAt.get(key) ?? -Infinity) > now - CLAIM_LEASE_MS;
+				if (!refreshDue(stored, now) || renewPaused || (claim && !claim.mine)) intent = { kind: 'send', token };
 				else if (!claim) intent = { kind: 'claim', token, claim: newClaim(), thenSend: true };
 				else intent = claim.ageMs >= CLAIM_SETTLE_MS ? { kind: 'mint', token, refused: refused(key) } : { kind: 'send', token };
 			} else {
@@ -164,6 +167,12 @@ export async function requestWithSharedToken(ctx: Context, credentialType: strin
 				});
 			} catch (error) {
 				const state = tokenIntentState(copy);
+				// Renewing ahead of expiry failed before anything was sent (n8n never got a new token):
+				// the stored token is still good, so this request uses it and the renewal waits a lease.
+				if (intent.kind === 'mint' && usable && state?.used && !state.deferred && copy.accessToken === '') {
+					renewFailedAt.set(key, Date.now());
+					continue;
+				}
 				// Claim stored, request held back: the token it would have sent is already refused.
 				if (intent.kind === 'claim' && !intent.thenSend && state?.used && !state.deferred) continue;
 				if (!state?.deferred) throw asNodeError(ctx, error);
@@ -183,4 +192,5 @@ export async function requestWithSharedToken(ctx: Context, credentialType: strin
 /** For tests: forget which tokens this process saw refused. */
 export function forgetRefusedTokens(): void {
 	refusedTokens.clear();
+	renewFailedAt.clear();
 }
