@@ -67,7 +67,7 @@ export class ZohoCrmLeadUpsertApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				'Uses a Zoho "Self Client" refresh token. The access token is fetched once and reused by every execution until it expires, so the 10-tokens-per-10-minutes limit is never reached.',
+				'Uses a Zoho "Self Client" refresh token. The access token is fetched once and reused by every execution until shortly before it expires, so the 10-tokens-per-10-minutes limit is never reached.',
 			name: 'notice',
 			type: 'notice',
 			default: '',

@@ -4,6 +4,9 @@
  * same with every token expiring halfway; then steady traffic over several short token
  * lifetimes. Checked in the sandboxes: no lead lost or stored twice, one token grant per
  * lifetime for all workers together, no call the CRM had to refuse.
+ *
+ * QUEUE_MODE_BASELINE_DIST=<a dist/ built from an earlier commit> runs the same against that
+ * code, for before/after figures (its token checks fail where that code needed more grants).
  */
 import { RUNTIME } from '../../demo/runtime';
 import { startInstance, type Answer, type Instance } from './instance';
@@ -21,6 +24,7 @@ let n8n: Instance;
 beforeAll(async () => {
 	n8n = await startInstance({
 		queue: { workers: WORKERS },
+		packageDist: process.env.QUEUE_MODE_BASELINE_DIST,
 		// Each worker keeps to its share of the vendors' per-account limits.
 		credentialData: { acton: { sharingWorkers: WORKERS }, leadsquared: { sharingWorkers: WORKERS }, act365: { sharingWorkers: WORKERS } },
 	});
