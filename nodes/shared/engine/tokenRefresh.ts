@@ -31,9 +31,9 @@ const PROCESS_ID = Math.random().toString(36).slice(2, 10);
 /** This process refreshes once this share of the token's lifetime is left (10 to 25 %). */
 const REFRESH_AT_REMAINING = 0.1 + Math.random() * 0.15;
 /** A claim older than this was left by a process that stopped: another may claim. */
-export const CLAIM_LEASE_MS = 30_000;
+const CLAIM_LEASE_MS = 30_000;
 /** How long a claim stands before its owner mints: longer than a claim takes to reach the database. */
-export const CLAIM_SETTLE_MS = 500;
+const CLAIM_SETTLE_MS = 500;
 /** Spread over which processes refused at the same moment look for a claim. */
 const REFUSED_JITTER_MS = 500;
 const POLL_MS = 250;
@@ -189,7 +189,7 @@ export async function requestWithSharedToken(ctx: Context, credentialType: strin
 	}
 }
 
-/** For tests: forget which tokens this process saw refused. */
+/** For tests: forget which tokens this process saw refused or failed to renew. */
 export function forgetRefusedTokens(): void {
 	refusedTokens.clear();
 	renewFailedAt.clear();
