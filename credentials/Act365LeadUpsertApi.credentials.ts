@@ -9,7 +9,7 @@ import type {
 
 import { FatalCallError } from '../nodes/shared/engine/errors';
 import { redactorFor } from '../nodes/shared/engine/redact';
-import { shareTokenRequest, TOKEN_ISSUED_AT_FIELD } from '../nodes/shared/engine/tokenCache';
+import { shareTokenRequest, stopIfClaimOnly, TOKEN_LIFETIME_FIELDS } from '../nodes/shared/engine/tokenCache';
 import { SHARING_WORKERS_FIELD } from '../nodes/shared/engine/sharedQuota';
 
 export const ACT365_DEFAULT_HOST = 'https://mycloud.act.com/act/api';
@@ -228,7 +228,7 @@ export class Act365LeadUpsertApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
-		TOKEN_ISSUED_AT_FIELD,
+		...TOKEN_LIFETIME_FIELDS,
 	];
 
 	/**
@@ -258,7 +258,7 @@ export class Act365LeadUpsertApi implements ICredentialType {
 		}
 		const database = String(credentials.databaseName ?? '');
 		const key = `act-web-api|${base}|${String(credentials.username).toLowerCase()}|${database.toLowerCase()}|${String(credentials.password)}`;
-		return await shareTokenRequest(key, { token: credentials.accessToken, issuedAt: credentials.tokenIssuedAt }, async () => {
+		return await shareTokenRequest(key, credentials, async () => {
 			const answer = (await this.helpers.httpRequest({
 				method: 'GET',
 				url: `${base}/authorize`,
@@ -286,6 +286,7 @@ export class Act365LeadUpsertApi implements ICredentialType {
 	}
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		stopIfClaimOnly(credentials);
 		const baseURL = requestOptions.baseURL || act365BaseUrl(credentials);
 		if (authMode(credentials) === 'webApi') {
 			return {

@@ -18,7 +18,7 @@ import {
 } from '../nodes/ActOnLeadUpsert/helpers/account';
 import { FatalCallError, TransientCallError } from '../nodes/shared/engine/errors';
 import { redactorFor } from '../nodes/shared/engine/redact';
-import { shareTokenRequest, TOKEN_ISSUED_AT_FIELD, type MintedToken } from '../nodes/shared/engine/tokenCache';
+import { shareTokenRequest, stopIfClaimOnly, TOKEN_LIFETIME_FIELDS, type MintedToken } from '../nodes/shared/engine/tokenCache';
 import { SHARING_WORKERS_FIELD } from '../nodes/shared/engine/sharedQuota';
 import { lowerCaseHeaders } from '../nodes/shared/engine/transport';
 import {
@@ -189,17 +189,10 @@ export class ActOnLeadUpsertApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
-		TOKEN_ISSUED_AT_FIELD,
+		...TOKEN_LIFETIME_FIELDS,
 		{
 			displayName: 'Refresh Token',
 			name: 'refreshToken',
-			type: 'hidden',
-			typeOptions: { password: true },
-			default: '',
-		},
-		{
-			displayName: 'Access Token Expires At',
-			name: 'tokenExpiresAt',
 			type: 'hidden',
 			typeOptions: { password: true },
 			default: '',
@@ -263,12 +256,14 @@ export class ActOnLeadUpsertApi implements ICredentialType {
 			return response.statusCode === 200;
 		};
 
-		return await shareTokenRequest(tokenKey, { token: credentials.accessToken, issuedAt: credentials.tokenIssuedAt }, async () => {
+		return await shareTokenRequest(tokenKey, credentials, async () => {
 			const storedExpiry = Date.parse(String(credentials.tokenExpiresAt ?? ''));
 			if (credentials.accessToken && storedExpiry - EXPIRY_MARGIN_MS > Date.now() && (await storedTokenWorks())) {
+				const storedIssue = Date.parse(String(credentials.tokenIssuedAt ?? ''));
 				return {
 					token: String(credentials.accessToken),
 					expiresAt: storedExpiry,
+					issuedAt: Number.isNaN(storedIssue) ? undefined : storedIssue,
 					fields: {
 						accessToken: credentials.accessToken,
 						refreshToken: credentials.refreshToken ?? '',
@@ -323,6 +318,7 @@ export class ActOnLeadUpsertApi implements ICredentialType {
 	}
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		stopIfClaimOnly(credentials);
 		return {
 			...requestOptions,
 			baseURL: requestOptions.baseURL || apiBaseUrl(credentials),

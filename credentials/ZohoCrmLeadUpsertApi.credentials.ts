@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { FatalCallError } from '../nodes/shared/engine/errors';
-import { shareTokenRequest, TOKEN_ISSUED_AT_FIELD } from '../nodes/shared/engine/tokenCache';
+import { shareTokenRequest, stopIfClaimOnly, TOKEN_LIFETIME_FIELDS } from '../nodes/shared/engine/tokenCache';
 import { rememberTokenLimit, TokenLimitError, tokenLimitResetsAt } from '../nodes/shared/engine/tokenLimit';
 
 /** Zoho blocks a refresh token for the rest of a 10-minute window once 10 tokens were minted in it. */
@@ -67,7 +67,7 @@ export class ZohoCrmLeadUpsertApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				'Uses a Zoho "Self Client" refresh token. The access token is fetched once and reused by every execution until it expires, so the 10-tokens-per-10-minutes limit is never reached.',
+				'Uses a Zoho "Self Client" refresh token. The access token is fetched once and reused by every execution until shortly before it expires, so the 10-tokens-per-10-minutes limit is never reached.',
 			name: 'notice',
 			type: 'notice',
 			default: '',
@@ -123,7 +123,7 @@ export class ZohoCrmLeadUpsertApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
-		TOKEN_ISSUED_AT_FIELD,
+		...TOKEN_LIFETIME_FIELDS,
 		{
 			displayName: 'API Domain',
 			name: 'apiDomain',
@@ -137,7 +137,7 @@ export class ZohoCrmLeadUpsertApi implements ICredentialType {
 		// Every secret is part of the key: a credential with a mistyped secret must ask Zoho itself
 		// (and hear that the secret is wrong), not borrow a token another credential minted.
 		const key = `zoho|${accounts}|${String(credentials.clientId)}|${String(credentials.clientSecret)}|${String(credentials.refreshToken)}`;
-		return await shareTokenRequest(key, { token: credentials.accessToken, issuedAt: credentials.tokenIssuedAt }, async () => {
+		return await shareTokenRequest(key, credentials, async () => {
 			const blockedUntil = tokenLimitResetsAt(key);
 			if (blockedUntil !== undefined) throw throttled(blockedUntil);
 			// Secrets go in the form body, never in the URL where proxies and logs keep them.
@@ -172,6 +172,7 @@ export class ZohoCrmLeadUpsertApi implements ICredentialType {
 
 	/** The API host is the `api_domain` Zoho returned with the token, so requests follow the account's data centre. */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		stopIfClaimOnly(credentials);
 		const dataCenter = ZOHO_DATA_CENTERS[String(credentials.dataCenter)];
 		return {
 			...requestOptions,

@@ -18,6 +18,7 @@ const dist = (path: string) => require(join(PACKAGE_ROOT, 'dist', path));
 export function forgetProcessState(): void {
 	(dist('nodes/shared/engine/tokenCache.js') as { forgetTokens(): void }).forgetTokens();
 	(dist('nodes/shared/engine/tokenLimit.js') as { forgetTokenLimits(): void }).forgetTokenLimits();
+	(dist('nodes/shared/engine/tokenRefresh.js') as { forgetRefusedTokens(): void }).forgetRefusedTokens();
 }
 
 export async function startActOn(options: ActOnSandboxOptions = {}): Promise<ActOnSandbox> {

@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
 
+import { requestWithSharedToken } from './tokenRefresh';
+
 export interface CrmResponse<T> {
 	statusCode: number;
 	body: T;
@@ -20,7 +22,8 @@ export function lowerCaseHeaders(raw: Record<string, unknown> | undefined): Reco
 
 /**
  * One call through n8n's authenticated request helper: the credential sets the host and the
- * authorization, and n8n refreshes an expired token once on a 401. Non-2xx answers throw.
+ * authorization; tokens are renewed before they expire, and after a 401, by one process for all
+ * (tokenRefresh.ts). Non-2xx answers throw.
  */
 export async function crmRequest<T = IDataObject>(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
@@ -29,7 +32,7 @@ export async function crmRequest<T = IDataObject>(
 	url: string,
 	options: CrmRequestOptions = {},
 ): Promise<CrmResponse<T>> {
-	const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, {
+	const response = (await requestWithSharedToken(ctx, credentialType, {
 		method,
 		url,
 		body: options.body,
