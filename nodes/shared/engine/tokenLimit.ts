@@ -15,6 +15,10 @@ export class TokenLimitError extends FatalCallError {
 		super(message, description);
 		this.name = 'TokenLimitError';
 	}
+
+	override get retryLater(): boolean {
+		return true;
+	}
 }
 
 const refusedUntil = new Map<string, number>();
