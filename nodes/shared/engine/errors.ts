@@ -38,6 +38,8 @@ export class TransientCallError extends Error {
 		readonly retryAfterMs?: number,
 		/** False when the CRM refused the call before doing anything (rate limits). */
 		readonly mayHaveApplied = false,
+		/** Why, once retries are spent; by default a refusal (`mayHaveApplied` false) is a rate limit. */
+		readonly reason?: FailureReason,
 	) {
 		super(message);
 		this.name = 'TransientCallError';
@@ -192,7 +194,7 @@ export function classifyFailure(error: unknown): FailureClass {
 	const fatal = findCause(error, FatalCallError);
 	if (fatal) return fatal.retryLater ? { retryLater: true, reason: 'token-limit' } : { retryLater: false, reason: 'setup' };
 	const transient = findCause(error, TransientCallError);
-	if (transient) return { retryLater: true, reason: transient.mayHaveApplied ? 'crm-unavailable' : 'rate-limit' };
+	if (transient) return { retryLater: true, reason: transient.reason ?? (transient.mayHaveApplied ? 'crm-unavailable' : 'rate-limit') };
 	const info = inspectHttpError(error);
 	if (info.status === 429) return { retryLater: true, reason: 'rate-limit' };
 	if (info.status === 408) return { retryLater: true, reason: 'timeout' };
