@@ -77,3 +77,31 @@ export async function outboxRows(url: string, cookie: string, outbox: Outbox): P
 		if (page.data.length < 250) return rows;
 	}
 }
+
+/**
+ * n8n 1.x's Data Table node finds a table by its ID only (2.x also by name, which the templates
+ * use): points the Data Table nodes of these workflows, already imported, at this table's ID, as
+ * choosing the table "From list" in each node would.
+ */
+export async function pointWorkflowsAtOutbox(url: string, cookie: string, outbox: Outbox, workflowIds: string[]): Promise<void> {
+	for (const id of workflowIds) {
+		const workflow = (await rest(url, cookie, `workflows/${id}`)) as {
+			nodes: Array<{ type: string; parameters?: { dataTableId?: { mode?: string; value?: string } } }>;
+			connections: unknown;
+			versionId?: string;
+		};
+		let changed = false;
+		for (const node of workflow.nodes) {
+			const table = node.parameters?.dataTableId;
+			if (node.type === 'n8n-nodes-base.dataTable' && table?.mode === 'name' && table.value === OUTBOX_TABLE) {
+				node.parameters!.dataTableId = { __rl: true, mode: 'id', value: outbox.tableId } as never;
+				changed = true;
+			}
+		}
+		if (!changed) continue;
+		await rest(url, cookie, `workflows/${id}?forceSave=true`, {
+			method: 'PATCH',
+			body: JSON.stringify({ nodes: workflow.nodes, connections: workflow.connections, versionId: workflow.versionId }),
+		});
+	}
+}

@@ -12,8 +12,8 @@ import * as path from 'node:path';
 
 import { startSandboxes, type RunningSandboxes } from '../../sandbox';
 import { DEMO_CREDENTIALS, demoCredentials, type DemoCredential } from '../../demo/credentials';
-import { DEMO_OWNER, ensureRuntime, linkPackage, login, n8nCli, REPO_ROOT, setupOwner, startN8n, type N8nHandle } from '../../demo/runtime';
-import { ensureOutboxTable, outboxRows, type Outbox, type OutboxRow } from '../../demo/outbox';
+import { DEMO_OWNER, ensureRuntime, linkPackage, login, n8nCli, REPO_ROOT, RUNTIME, setupOwner, startN8n, type N8nHandle } from '../../demo/runtime';
+import { ensureOutboxTable, outboxRows, pointWorkflowsAtOutbox, type Outbox, type OutboxRow } from '../../demo/outbox';
 import { importTemplates, readTemplates, TEMPLATES_DIR, waitForWebhooks } from '../../demo/templates';
 import { startQueueServices, type QueueServices } from './queueServices';
 
@@ -156,7 +156,11 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Inst
 		await setupOwner(url, DEMO_OWNER);
 		let session: string | undefined;
 		const cookie = async () => (session ??= await login(url, DEMO_OWNER));
-		const outbox: Outbox = await timed(timings, 'outbox table', async () => ensureOutboxTable(url, await cookie()));
+		const outbox: Outbox = await timed(timings, 'outbox table', async () => {
+			const table = await ensureOutboxTable(url, await cookie());
+			if (RUNTIME.major < 2) await pointWorkflowsAtOutbox(url, await cookie(), table, imported.flatMap((workflow) => (workflow.id ? [workflow.id] : [])));
+			return table;
+		});
 		for (let index = 0; index < (options.queue?.workers ?? 0); index++) {
 			const workerPort = await freePortTriple();
 			workers.push(await timed(timings, `start worker ${index + 1}`, () => startN8n({ home, port: workerPort, env, command: 'worker', logName: `worker-${index + 1}.log` })));
