@@ -71,10 +71,11 @@ export async function ensureOutboxTable(url: string, cookie: string): Promise<Ou
 /** Every row of the outbox, for the tests and for a look from the command line. */
 export async function outboxRows(url: string, cookie: string, outbox: Outbox): Promise<OutboxRow[]> {
 	const rows: OutboxRow[] = [];
-	for (let skip = 0; ; skip += 250) {
-		const page = (await rest(url, cookie, `projects/${outbox.projectId}/data-tables/${outbox.tableId}/rows?take=250&skip=${skip}`)) as { data: OutboxRow[]; count: number };
+	// Pages of at most 250 (2.x; 1.x gives fewer): read on until the count is reached.
+	for (;;) {
+		const page = (await rest(url, cookie, `projects/${outbox.projectId}/data-tables/${outbox.tableId}/rows?take=250&skip=${rows.length}`)) as { data: OutboxRow[]; count: number };
 		rows.push(...page.data);
-		if (page.data.length < 250) return rows;
+		if (page.data.length === 0 || rows.length >= page.count) return rows;
 	}
 }
 
