@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { FatalCallError, TransientCallError } from '../nodes/shared/engine/errors';
+import { FatalCallError, throwIfAuthServiceDown } from '../nodes/shared/engine/errors';
 import { shareTokenRequest, TOKEN_ISSUED_AT_FIELD } from '../nodes/shared/engine/tokenCache';
 import { rememberTokenLimit, TokenLimitError, tokenLimitResetsAt } from '../nodes/shared/engine/tokenLimit';
 
@@ -155,10 +155,7 @@ export class ZohoCrmLeadUpsertApi implements ICredentialType {
 				returnFullResponse: true,
 				json: true,
 			})) as { statusCode: number; body: Record<string, unknown> | undefined };
-			// A token endpoint that is down is an outage, not a refused credential: the lead can wait.
-			if (response.statusCode >= 500 || response.statusCode === 429) {
-				throw new TransientCallError(`Zoho's token endpoint answered HTTP ${response.statusCode}`, undefined, false, response.statusCode === 429 ? 'rate-limit' : 'crm-unavailable');
-			}
+			throwIfAuthServiceDown(response.statusCode, "Zoho's token endpoint");
 			const body = response.body;
 			// Zoho reports most failures with HTTP 200: only an access_token means success.
 			if (body?.error === 'Access Denied') {

@@ -47,6 +47,16 @@ export class TransientCallError extends Error {
 	}
 }
 
+/**
+ * A token or key check answered 5xx or 429: the CRM's auth service is down or busy, which says
+ * nothing about the credential. The call is retried, and the lead can wait in an outbox.
+ */
+export function throwIfAuthServiceDown(statusCode: number, service: string): void {
+	if (statusCode >= 500 || statusCode === 429) {
+		throw new TransientCallError(`${service} answered HTTP ${statusCode}`, undefined, false, statusCode === 429 ? 'rate-limit' : 'crm-unavailable');
+	}
+}
+
 /** A failure that no retry will cure (bad credential, hourly token limit): every item gets it. */
 export class FatalCallError extends Error {
 	constructor(
@@ -59,9 +69,16 @@ export class FatalCallError extends Error {
 		remember(this);
 	}
 
-	/** True where the refusal ends by itself at a known time (a spent token allowance). */
-	get retryLater(): boolean {
-		return false;
+	/** Set where the refusal ends by itself (a spent token allowance or call quota): why the lead can wait. */
+	get retryLaterReason(): FailureReason | undefined {
+		return undefined;
+	}
+}
+
+/** The account's call quota is spent until it resets (Act-On's daily calls): no call before then, but a lead can wait. */
+export class QuotaSpentError extends FatalCallError {
+	override get retryLaterReason(): FailureReason {
+		return 'rate-limit';
 	}
 }
 
@@ -192,7 +209,7 @@ export function classifyFailure(error: unknown): FailureClass {
 	if (findCause(error, LeadInputError)) return { retryLater: false, reason: 'invalid-lead' };
 	if (describeCredentialProblem(error)) return { retryLater: false, reason: 'setup' };
 	const fatal = findCause(error, FatalCallError);
-	if (fatal) return fatal.retryLater ? { retryLater: true, reason: 'token-limit' } : { retryLater: false, reason: 'setup' };
+	if (fatal) return fatal.retryLaterReason ? { retryLater: true, reason: fatal.retryLaterReason } : { retryLater: false, reason: 'setup' };
 	const transient = findCause(error, TransientCallError);
 	if (transient) return { retryLater: true, reason: transient.reason ?? (transient.mayHaveApplied ? 'crm-unavailable' : 'rate-limit') };
 	const info = inspectHttpError(error);

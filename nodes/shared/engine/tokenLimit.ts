@@ -1,4 +1,5 @@
 import { FatalCallError } from './errors';
+import type { FailureReason } from './types';
 
 /**
  * Some CRMs issue only a few tokens per hour (Act-On: 5 logins; Zoho: 10 per 10 minutes). Once
@@ -16,8 +17,8 @@ export class TokenLimitError extends FatalCallError {
 		this.name = 'TokenLimitError';
 	}
 
-	override get retryLater(): boolean {
-		return true;
+	override get retryLaterReason(): FailureReason {
+		return 'token-limit';
 	}
 }
 
