@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { FatalCallError } from '../nodes/shared/engine/errors';
+import { FatalCallError, throwIfAuthServiceDown } from '../nodes/shared/engine/errors';
 import { redactorFor } from '../nodes/shared/engine/redact';
 import { shareTokenRequest, stopIfClaimOnly, TOKEN_LIFETIME_FIELDS } from '../nodes/shared/engine/tokenCache';
 import { SHARING_WORKERS_FIELD } from '../nodes/shared/engine/sharedQuota';
@@ -248,6 +248,7 @@ export class Act365LeadUpsertApi implements ICredentialType {
 				json: true,
 			})) as ProbeAnswer;
 			if (answer.statusCode === 401) throw keyRefusal(answer.body);
+			throwIfAuthServiceDown(answer.statusCode, 'Act! 365');
 			if (answer.statusCode >= 400) {
 				throw new FatalCallError(
 					`Act! 365 answered HTTP ${answer.statusCode} at ${base}: check "Base URL"`,
@@ -273,6 +274,7 @@ export class Act365LeadUpsertApi implements ICredentialType {
 					'Sign in to Act! with the same user and database to confirm them; the database name is the one chosen at sign-in. The user needs Web API permission.',
 				);
 			}
+			throwIfAuthServiceDown(answer.statusCode, "The Act! Web API's /authorize");
 			if (answer.statusCode >= 400) {
 				throw new FatalCallError(
 					`The Act! Web API answered HTTP ${answer.statusCode} at ${base}/authorize: check "Web API URL"`,

@@ -16,7 +16,7 @@ import {
 	LOGINS_PER_HOUR,
 	loginKey,
 } from '../nodes/ActOnLeadUpsert/helpers/account';
-import { FatalCallError, TransientCallError } from '../nodes/shared/engine/errors';
+import { FatalCallError, throwIfAuthServiceDown, TransientCallError } from '../nodes/shared/engine/errors';
 import { redactorFor } from '../nodes/shared/engine/redact';
 import { shareTokenRequest, stopIfClaimOnly, TOKEN_LIFETIME_FIELDS, type MintedToken } from '../nodes/shared/engine/tokenCache';
 import { SHARING_WORKERS_FIELD } from '../nodes/shared/engine/sharedQuota';
@@ -225,6 +225,8 @@ export class ActOnLeadUpsertApi implements ICredentialType {
 				json: true,
 				timeout: 30_000,
 			})) as { statusCode: number; headers: unknown; body: unknown };
+			// 429 is left to the login-limit handling below: Act-On answers a spent allowance with it.
+			if (response.statusCode >= 500) throwIfAuthServiceDown(response.statusCode, "Act-On's token endpoint");
 			const body = response.body && typeof response.body === 'object' ? (response.body as IDataObject) : {};
 			return { statusCode: response.statusCode, headers: lowerCaseHeaders(response.headers as Record<string, unknown>), body };
 		};

@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { FatalCallError } from '../nodes/shared/engine/errors';
+import { FatalCallError, throwIfAuthServiceDown } from '../nodes/shared/engine/errors';
 import { shareTokenRequest, stopIfClaimOnly, TOKEN_LIFETIME_FIELDS } from '../nodes/shared/engine/tokenCache';
 import { rememberTokenLimit, TokenLimitError, tokenLimitResetsAt } from '../nodes/shared/engine/tokenLimit';
 
@@ -141,7 +141,7 @@ export class ZohoCrmLeadUpsertApi implements ICredentialType {
 			const blockedUntil = tokenLimitResetsAt(key);
 			if (blockedUntil !== undefined) throw throttled(blockedUntil);
 			// Secrets go in the form body, never in the URL where proxies and logs keep them.
-			const body = (await this.helpers.httpRequest({
+			const response = (await this.helpers.httpRequest({
 				method: 'POST',
 				url: `${accounts}/oauth/v2/token`,
 				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -152,8 +152,11 @@ export class ZohoCrmLeadUpsertApi implements ICredentialType {
 					refresh_token: String(credentials.refreshToken ?? ''),
 				}).toString(),
 				ignoreHttpStatusErrors: true,
+				returnFullResponse: true,
 				json: true,
-			})) as Record<string, unknown>;
+			})) as { statusCode: number; body: Record<string, unknown> | undefined };
+			throwIfAuthServiceDown(response.statusCode, "Zoho's token endpoint");
+			const body = response.body;
 			// Zoho reports most failures with HTTP 200: only an access_token means success.
 			if (body?.error === 'Access Denied') {
 				rememberTokenLimit(key, Date.now() + MINT_WINDOW_MS);

@@ -266,6 +266,9 @@ export function n8nEnv(home: string, options: N8nEnvOptions = {}): NodeJS.Proces
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		// As in n8n's own container image: error answers carry no stack traces.
 		NODE_ENV: 'production',
+		// SQLite with read connections beside the writer, 2.x's default: 1.x's single connection
+		// fails concurrent data-table writes (the lead outbox) with TransactionNotStartedError.
+		DB_SQLITE_POOL_SIZE: '3',
 		...options.env,
 	};
 }

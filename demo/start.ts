@@ -8,7 +8,8 @@ import * as path from 'node:path';
 
 import { startSandboxes, type RunningSandboxes } from '../sandbox';
 import { demoCredentials } from './credentials';
-import { DEMO_HOME, DEMO_OWNER, ensureRuntime, linkPackage, n8nCli, REPO_ROOT, setupOwner, startN8n, type N8nHandle } from './runtime';
+import { ensureOutboxTable, OUTBOX_TABLE } from './outbox';
+import { DEMO_HOME, DEMO_OWNER, ensureRuntime, linkPackage, login, n8nCli, REPO_ROOT, setupOwner, startN8n, type N8nHandle } from './runtime';
 import { importTemplates, waitForWebhooks } from './templates';
 
 const PORT = Number(process.env.DEMO_N8N_PORT ?? 5678);
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
 		step('Starting n8n');
 		n8n = await startN8n({ home: DEMO_HOME, port: PORT });
 		await setupOwner(n8n.url, DEMO_OWNER);
+		step(`Creating the "${OUTBOX_TABLE}" data table`);
+		await ensureOutboxTable(n8n.url, await login(n8n.url, DEMO_OWNER));
 		await waitForWebhooks(n8n.url, templates);
 
 		console.log(`\nReady in ${((Date.now() - started) / 1000).toFixed(0)} s.\n`);

@@ -22,6 +22,8 @@ export interface TemplateWorkflow {
 	id: string | undefined;
 	name: string;
 	webhooks: Webhook[];
+	/** Started by a Schedule Trigger (the outbox replay): published like a webhook workflow. */
+	scheduled: boolean;
 }
 
 interface WorkflowJson {
@@ -39,6 +41,7 @@ export function readTemplates(dir = TEMPLATES_DIR): TemplateWorkflow[] {
 		.map((file) => {
 			const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson;
 			const webhooks: Webhook[] = [];
+			const scheduled = (workflow.nodes ?? []).some((node) => node.type === 'n8n-nodes-base.scheduleTrigger');
 			for (const node of workflow.nodes ?? []) {
 				if (node.type === 'n8n-nodes-base.webhook' && node.parameters?.path) {
 					webhooks.push({ method: node.parameters.httpMethod ?? 'GET', path: node.parameters.path, base: 'webhook' });
@@ -48,13 +51,14 @@ export function readTemplates(dir = TEMPLATES_DIR): TemplateWorkflow[] {
 					webhooks.push({ method: 'POST', path: node.parameters.options.path, base: 'form' });
 				}
 			}
-			return { file, id: workflow.id, name: workflow.name ?? file, webhooks };
+			return { file, id: workflow.id, name: workflow.name ?? file, webhooks, scheduled };
 		});
 }
 
 /**
- * Imports every template, then publishes (2.x) or activates (1.x) the ones a webhook starts: n8n
- * serves production webhook URLs only for those, and the server must be (re)started afterwards.
+ * Imports every template, then publishes (2.x) or activates (1.x) the ones a webhook or a schedule
+ * starts: n8n serves production webhook URLs and runs schedules only for those, and the server
+ * must be (re)started afterwards.
  */
 export async function importTemplates(home: string, dir = TEMPLATES_DIR, options: N8nEnvOptions = {}): Promise<TemplateWorkflow[]> {
 	const templates = readTemplates(dir);
@@ -64,7 +68,7 @@ export async function importTemplates(home: string, dir = TEMPLATES_DIR, options
 	}
 	await n8nCli(home, ['import:workflow', '--separate', `--input=${dir}`], options);
 	for (const template of templates) {
-		if (template.id && template.webhooks.length > 0) await activateWorkflow(home, template.id, options);
+		if (template.id && (template.webhooks.length > 0 || template.scheduled)) await activateWorkflow(home, template.id, options);
 	}
 	return templates;
 }

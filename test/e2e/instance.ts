@@ -12,7 +12,8 @@ import * as path from 'node:path';
 
 import { startSandboxes, type RunningSandboxes } from '../../sandbox';
 import { DEMO_CREDENTIALS, demoCredentials, type DemoCredential } from '../../demo/credentials';
-import { DEMO_OWNER, ensureRuntime, linkPackage, login, n8nCli, REPO_ROOT, setupOwner, startN8n, type N8nHandle } from '../../demo/runtime';
+import { DEMO_OWNER, ensureRuntime, linkPackage, login, n8nCli, REPO_ROOT, RUNTIME, setupOwner, startN8n, type N8nHandle } from '../../demo/runtime';
+import { ensureOutboxTable, outboxRows, pointWorkflowsAtOutbox, type Outbox, type OutboxRow } from '../../demo/outbox';
 import { importTemplates, readTemplates, TEMPLATES_DIR, waitForWebhooks } from '../../demo/templates';
 import { startQueueServices, type QueueServices } from './queueServices';
 
@@ -25,6 +26,8 @@ export interface WorkflowJson {
 }
 
 export interface InstanceOptions {
+	/** Changes to the shipped templates before import (say, a shorter schedule), in place. */
+	changeTemplates?: (templates: Record<string, WorkflowJson>) => void;
 	/** Workflows imported next to the templates, derived from them by the test. */
 	extraWorkflows?: (templates: Record<string, WorkflowJson>) => WorkflowJson[];
 	/** Credentials imported next to the demo ones. */
@@ -53,6 +56,10 @@ export interface Instance {
 	postJson(route: string, body: unknown): Promise<Answer>;
 	/** Session cookie of the owner, for the REST API. */
 	cookie(): Promise<string>;
+	/** The "Lead outbox" data table's rows (created at start, see demo/outbox.ts). */
+	outboxRows(): Promise<OutboxRow[]>;
+	/** Stops the main n8n process and starts it again on the same home and port (one process only). */
+	restart(): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -137,6 +144,7 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Inst
 		const workflowsDir = path.join(home, 'workflows');
 		fs.mkdirSync(workflowsDir);
 		const templates = loadTemplates();
+		options.changeTemplates?.(templates);
 		for (const [file, workflow] of Object.entries(templates)) fs.writeFileSync(path.join(workflowsDir, file), JSON.stringify(workflow));
 		for (const workflow of options.extraWorkflows?.(templates) ?? []) {
 			fs.writeFileSync(path.join(workflowsDir, `e2e-${workflow.id}.json`), JSON.stringify(workflow));
@@ -146,6 +154,13 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Inst
 		n8n = await timed(timings, 'start n8n', () => startN8n({ home, port, env }));
 		const url = n8n.url;
 		await setupOwner(url, DEMO_OWNER);
+		let session: string | undefined;
+		const cookie = async () => (session ??= await login(url, DEMO_OWNER));
+		const outbox: Outbox = await timed(timings, 'outbox table', async () => {
+			const table = await ensureOutboxTable(url, await cookie());
+			if (RUNTIME.major < 2) await pointWorkflowsAtOutbox(url, await cookie(), table, imported.flatMap((workflow) => (workflow.id ? [workflow.id] : [])));
+			return table;
+		});
 		for (let index = 0; index < (options.queue?.workers ?? 0); index++) {
 			const workerPort = await freePortTriple();
 			workers.push(await timed(timings, `start worker ${index + 1}`, () => startN8n({ home, port: workerPort, env, command: 'worker', logName: `worker-${index + 1}.log` })));
@@ -167,7 +182,6 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Inst
 			}
 			return { status: response.status, text, json };
 		};
-		let session: string | undefined;
 		return {
 			url,
 			home,
@@ -177,7 +191,15 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Inst
 			logFiles: [n8n.logFile, ...workers.map((worker) => worker.logFile)],
 			post,
 			postJson: (route, body) => post(route, JSON.stringify(body), 'application/json'),
-			cookie: async () => (session ??= await login(url, DEMO_OWNER)),
+			cookie,
+			outboxRows: async () => outboxRows(url, await cookie(), outbox),
+			restart: async () => {
+				if (options.queue) throw new Error('restart() runs one n8n process only');
+				await n8n?.stop();
+				n8n = await startN8n({ home, port, env, logName: `n8n-restarted-${Date.now()}.log` });
+				session = undefined;
+				await waitForWebhooks(url, imported);
+			},
 			stop,
 		};
 	} catch (error) {

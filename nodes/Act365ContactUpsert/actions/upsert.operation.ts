@@ -5,7 +5,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { LeadInputError } from '../../shared/engine/errors';
+import { classifyFailure, LeadInputError } from '../../shared/engine/errors';
 import { columnsReader, readMappedValues } from '../../shared/engine/fields';
 import { requireObject } from '../../shared/engine/input';
 import { buildOutput, combineOption, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
@@ -53,7 +53,8 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	}
 	if (!contactFields) {
-		const failure = describeFailure(surface)(fieldsError);
+		// With whether waiting can cure it (an Act! that is down), as the engine says of its own failures.
+		const failure = { ...describeFailure(surface)(fieldsError), ...classifyFailure(fieldsError) };
 		return [buildOutput(this, items.map(() => ({ failure })), redactor)];
 	}
 	const { fields, custom } = contactFields;

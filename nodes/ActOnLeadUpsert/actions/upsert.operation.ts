@@ -7,7 +7,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { classifyCallError, FatalCallError, findCause, LeadInputError } from '../../shared/engine/errors';
+import { classifyCallError, classifyFailure, FatalCallError, findCause, LeadInputError } from '../../shared/engine/errors';
 import { COLLIDING_KEYS, columnsReader, normaliseName, readMappedValues } from '../../shared/engine/fields';
 import { requireObject } from '../../shared/engine/input';
 import { buildOutput, combineOption, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
@@ -78,7 +78,8 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 	} catch (error) {
 		// Every item still ends as one error item, saying why none could be sent.
 		const input = findCause(error, LeadInputError);
-		const failure = input ? input.toFailure() : listFailure(error, listId);
+		// With whether waiting can cure it (Act-On down, its quota spent), as the engine says of its own failures.
+		const failure = { ...(input ? input.toFailure() : listFailure(error, listId)), ...classifyFailure(error) };
 		return [buildOutput(this, items.map(() => ({ failure })), redactor)];
 	}
 

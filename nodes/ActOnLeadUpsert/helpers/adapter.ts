@@ -1,6 +1,6 @@
 import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
-import { FatalCallError, findCause } from '../../shared/engine/errors';
+import { FatalCallError, findCause, QuotaSpentError } from '../../shared/engine/errors';
 import type { Pacer } from '../../shared/engine/pacing';
 import type { LeadUpsertAdapter, RecordOutcome } from '../../shared/engine/types';
 import { actOnApiRequest } from '../transport';
@@ -78,7 +78,7 @@ export class ActOnUpsertAdapter implements LeadUpsertAdapter<ActOnContactPayload
 			}
 			if (isDailyQuotaRefusal(error)) {
 				const failure = describeCallError(error);
-				this.accountFailure = new FatalCallError(failure.message, failure.description, failure.httpCode);
+				this.accountFailure = new QuotaSpentError(failure.message, failure.description, failure.httpCode);
 				throw this.accountFailure;
 			}
 			const failure = describeRecordError(error, this.columns);

@@ -10,7 +10,7 @@ import {
 import { submitToLane, type Submission } from './coalescer';
 import { describeCredentialProblem } from './credentialErrors';
 import { errorItemJson } from './errorItem';
-import { FatalCallError, findCause, inspectHttpError, LeadInputError, PartialBatchError } from './errors';
+import { classifyFailure, FatalCallError, findCause, inspectHttpError, LeadInputError, PartialBatchError } from './errors';
 import type { Pacer } from './pacing';
 import { clip, type Redactor } from './redact';
 import { classifyCallError, DEFAULT_RETRY, waitBeforeRetry } from './retry';
@@ -82,7 +82,7 @@ export async function executeLeadUpsert<Payload>(
 	const results: ItemResult[] = items.map((_item, i) => {
 		const result = outcomeOf.get(i);
 		const failure = failures.get(i) ?? (result && !result.outcome.ok ? result.outcome.failure : undefined);
-		if (failure || !result?.outcome?.ok) return { failure: failure ?? { message: 'The CRM returned no result for this item' } };
+		if (failure || !result?.outcome?.ok) return { failure: classified(failure ?? { message: 'The CRM returned no result for this item' }) };
 		const { action, id, details } = result.outcome;
 		return {
 			json: {
@@ -118,6 +118,14 @@ export function combineOption(options: IDataObject): CombineSettings {
 }
 
 export type ItemResult = { json: IDataObject; failure?: undefined } | { failure: LeadFailure; json?: undefined };
+
+/**
+ * A failure no error classified (the CRM refused this record in its answer): sending it again
+ * unchanged would be refused again.
+ */
+function classified(failure: LeadFailure): LeadFailure {
+	return failure.retryLater === undefined ? { ...failure, retryLater: false, reason: failure.reason ?? 'refused' } : failure;
+}
 
 /** Errors buildOutput stopped the node with: already in their final words, never rewrapped. */
 const stopErrors = new WeakSet<Error>();
@@ -159,6 +167,8 @@ export function buildOutput(ctx: IExecuteFunctions, results: ItemResult[], redac
 				...(safe.field ? { field: safe.field } : {}),
 				...(safe.code ? { code: safe.code } : {}),
 				...(safe.httpCode ? { httpCode: safe.httpCode } : {}),
+				retryLater: safe.retryLater === true,
+				reason: safe.reason ?? 'refused',
 				itemIndex: i,
 				input,
 			}),
@@ -431,6 +441,8 @@ async function keepUnapplied<Payload>(pending: Array<Group<Payload>>, run: LeadU
 				const failure: LeadFailure = {
 					message: 'The CRM did not confirm whether this record was written, and checking failed',
 					description: `Check the record in the CRM before running this item again. ${toFailure(error, run).message}`,
+					retryLater: false,
+					reason: 'unconfirmed',
 				};
 				for (const group of pending) group.outcome = { ok: false, failure };
 				return [];
@@ -440,7 +452,12 @@ async function keepUnapplied<Payload>(pending: Array<Group<Payload>>, run: LeadU
 	}
 }
 
+/** The failure in words, with whether waiting can cure it (see classifyFailure). */
 function toFailure(error: unknown, run: Pick<LeadUpsertRun<unknown>, 'describeCallError'>): LeadFailure {
+	return { ...describeFailure(error, run), ...classifyFailure(error) };
+}
+
+function describeFailure(error: unknown, run: Pick<LeadUpsertRun<unknown>, 'describeCallError'>): LeadFailure {
 	const credentialProblem = describeCredentialProblem(error);
 	if (credentialProblem) return credentialProblem;
 	const input = findCause(error, LeadInputError);

@@ -11,11 +11,23 @@ import type { IDataObject } from 'n8n-workflow';
 const DETAILS_ROUTED = 'NodeVersionNotFoundError' in workflow;
 
 /**
- * The JSON of one failed item: `{ error, details }` where n8n routes that, else (1.x) `{ error,
- * message }` with the fix as the message. n8n 1.x then adds the input item's fields next to
- * them, so a retry branch still finds the lead.
+ * On 1.x the classification has no key of its own: the message starts with it, as
+ * `Retry later (crm-unavailable): …` or `Needs attention (refused): …`, which
+ * `/^(Retry later|Needs attention) \(([a-z-]+)\): /` reads back.
  */
-export function errorItemJson(error: string, details: IDataObject & { fix?: string }): IDataObject {
+export function classificationPrefix(retryLater: boolean, reason: string): string {
+	return `${retryLater ? 'Retry later' : 'Needs attention'} (${reason}): `;
+}
+
+/**
+ * The JSON of one failed item: `{ error, details }` where n8n routes that, else (1.x) `{ error,
+ * message }` with the classification and the fix as the message. n8n 1.x then adds the input
+ * item's fields next to them, so a retry branch still finds the lead.
+ */
+export function errorItemJson(
+	error: string,
+	details: IDataObject & { fix?: string; retryLater: boolean; reason: string },
+): IDataObject {
 	if (DETAILS_ROUTED) return { error, details };
-	return { error, message: details.fix ?? error };
+	return { error, message: `${classificationPrefix(details.retryLater, details.reason)}${details.fix ?? error}` };
 }

@@ -1,5 +1,6 @@
+import { describeCredentialProblem } from './credentialErrors';
 import { lowerCaseHeaders } from './transport';
-import type { LeadFailure, RecordOutcome } from './types';
+import type { FailureReason, LeadFailure, RecordOutcome } from './types';
 
 /** Bad input on one item: names the field and the fix. The other items still go through. */
 export class LeadInputError extends Error {
@@ -37,10 +38,22 @@ export class TransientCallError extends Error {
 		readonly retryAfterMs?: number,
 		/** False when the CRM refused the call before doing anything (rate limits). */
 		readonly mayHaveApplied = false,
+		/** Why, once retries are spent; by default a refusal (`mayHaveApplied` false) is a rate limit. */
+		readonly reason?: FailureReason,
 	) {
 		super(message);
 		this.name = 'TransientCallError';
 		remember(this);
+	}
+}
+
+/**
+ * A token or key check answered 5xx or 429: the CRM's auth service is down or busy, which says
+ * nothing about the credential. The call is retried, and the lead can wait in an outbox.
+ */
+export function throwIfAuthServiceDown(statusCode: number, service: string): void {
+	if (statusCode >= 500 || statusCode === 429) {
+		throw new TransientCallError(`${service} answered HTTP ${statusCode}`, undefined, false, statusCode === 429 ? 'rate-limit' : 'crm-unavailable');
 	}
 }
 
@@ -54,6 +67,18 @@ export class FatalCallError extends Error {
 		super(message);
 		this.name = 'FatalCallError';
 		remember(this);
+	}
+
+	/** Set where the refusal ends by itself (a spent token allowance or call quota): why the lead can wait. */
+	get retryLaterReason(): FailureReason | undefined {
+		return undefined;
+	}
+}
+
+/** The account's call quota is spent until it resets (Act-On's daily calls): no call before then, but a lead can wait. */
+export class QuotaSpentError extends FatalCallError {
+	override get retryLaterReason(): FailureReason {
+		return 'rate-limit';
 	}
 }
 
@@ -167,4 +192,33 @@ export function classifyCallError(error: unknown): Classification {
 		return { retryable: true, mayHaveApplied: true };
 	}
 	return { retryable: false, mayHaveApplied: false };
+}
+
+export interface FailureClass {
+	retryLater: boolean;
+	reason: FailureReason;
+}
+
+/**
+ * Whether a lead that failed with `error` (once the node's own retries are spent) can be stored
+ * by sending it again later with nothing changed, and why: an outbox retries the first kind and
+ * shows the second to a person. Errors the node cannot place count as needing attention, so
+ * nothing is retried blindly.
+ */
+export function classifyFailure(error: unknown): FailureClass {
+	if (findCause(error, LeadInputError)) return { retryLater: false, reason: 'invalid-lead' };
+	if (describeCredentialProblem(error)) return { retryLater: false, reason: 'setup' };
+	const fatal = findCause(error, FatalCallError);
+	if (fatal) return fatal.retryLaterReason ? { retryLater: true, reason: fatal.retryLaterReason } : { retryLater: false, reason: 'setup' };
+	const transient = findCause(error, TransientCallError);
+	if (transient) return { retryLater: true, reason: transient.reason ?? (transient.mayHaveApplied ? 'crm-unavailable' : 'rate-limit') };
+	const info = inspectHttpError(error);
+	if (info.status === 429) return { retryLater: true, reason: 'rate-limit' };
+	if (info.status === 408) return { retryLater: true, reason: 'timeout' };
+	if (info.status !== undefined && info.status >= 500) return { retryLater: true, reason: 'crm-unavailable' };
+	if (info.status === 401 || info.status === 403) return { retryLater: false, reason: 'setup' };
+	if (info.status !== undefined) return { retryLater: false, reason: 'refused' };
+	if (info.networkCode && NOT_SENT_CODES.has(info.networkCode)) return { retryLater: true, reason: 'connection' };
+	if (classifyCallError(error).retryable) return { retryLater: true, reason: 'timeout' };
+	return { retryLater: false, reason: 'setup' };
 }

@@ -1,4 +1,5 @@
 import { FatalCallError } from './errors';
+import type { FailureReason } from './types';
 
 /**
  * Some CRMs issue only a few tokens per hour (Act-On: 5 logins; Zoho: 10 per 10 minutes). Once
@@ -14,6 +15,10 @@ export class TokenLimitError extends FatalCallError {
 		// No httpCode: n8n would replace the message with its generic text for that status.
 		super(message, description);
 		this.name = 'TokenLimitError';
+	}
+
+	override get retryLaterReason(): FailureReason {
+		return 'token-limit';
 	}
 }
 

@@ -27,7 +27,30 @@ export interface LeadFailure {
 	/** The CRM's own code (INVALID_DATA, MXDuplicateEntryException…). */
 	code?: string;
 	httpCode?: string;
+	/** Whether sending the same lead again later can succeed with nothing changed (see errors.ts classifyFailure). */
+	retryLater?: boolean;
+	/** Why it failed, in one stable word. */
+	reason?: FailureReason;
 }
+
+/**
+ * Retry later: `rate-limit` (429, quota or plan limit), `crm-unavailable` (5xx), `timeout` (no
+ * answer in time, a dropped connection), `connection` (the CRM could not be reached),
+ * `token-limit` (the token endpoint's allowance is spent until a known time).
+ * Needs attention: `invalid-lead` (a value the node refuses), `refused` (the CRM refused the lead
+ * or the call: a field, a value, a permission), `setup` (credential or node settings),
+ * `unconfirmed` (the CRM may have stored it; check before sending it again).
+ */
+export type FailureReason =
+	| 'rate-limit'
+	| 'crm-unavailable'
+	| 'timeout'
+	| 'connection'
+	| 'token-limit'
+	| 'invalid-lead'
+	| 'refused'
+	| 'setup'
+	| 'unconfirmed';
 
 export type RecordOutcome =
 	| { ok: true; action: UpsertAction; id: string; details?: IDataObject }
