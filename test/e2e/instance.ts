@@ -95,6 +95,28 @@ export function loadTemplates(): Record<string, WorkflowJson> {
 	);
 }
 
+/** A constant in a Set or Code node of a template, set to another value. */
+export function setConstant(workflow: WorkflowJson, nodeName: string, constant: string, value: number): void {
+	const node = workflow.nodes.find((candidate) => candidate.name === nodeName)!;
+	// Set nodes hold it in their JSON expression, Code nodes in their code.
+	const field = node.parameters.jsonOutput !== undefined ? 'jsonOutput' : 'jsCode';
+	const pattern = new RegExp(`const ${constant} = [^;]+;`);
+	if (!pattern.test(node.parameters[field])) throw new Error(`${nodeName} has no ${constant}`);
+	node.parameters[field] = node.parameters[field].replace(pattern, `const ${constant} = ${value};`);
+}
+
+/**
+ * The outbox replay every `seconds` instead of every minute, and its pauses in seconds instead of
+ * minutes, so a queued lead is stored within a test.
+ */
+export function replayEvery(replay: WorkflowJson, seconds: number): void {
+	replay.nodes.find((node) => node.type === 'n8n-nodes-base.scheduleTrigger')!.parameters.rule = {
+		interval: [{ field: 'seconds', secondsInterval: seconds }],
+	};
+	setConstant(replay, 'Reschedule or set aside', 'FIRST_DELAY_SECONDS', 1);
+	setConstant(replay, 'Reschedule or set aside', 'MAX_DELAY_MINUTES', 0.05);
+}
+
 async function timed<T>(timings: Record<string, number>, label: string, step: () => T | Promise<T>): Promise<T> {
 	const started = Date.now();
 	const result = await step();

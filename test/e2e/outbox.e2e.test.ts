@@ -6,7 +6,7 @@
  * runs on the same schedule, so two replays always overlap.
  */
 import { RUNTIME } from '../../demo/runtime';
-import { eventually, startInstance, type Answer, type Instance, type WorkflowJson } from './instance';
+import { eventually, replayEvery, setConstant, startInstance, type Answer, type Instance, type WorkflowJson } from './instance';
 
 const ZOHO_WEBHOOK = 'webhook/lead-intake/zoho';
 const REPLAY_SECONDS = 10;
@@ -15,21 +15,8 @@ const CONCURRENCY = 25;
 /** The target for the 95th percentile of the webhook's answers during the outage. */
 const ANSWER_SECONDS = 2;
 
-function setConstant(workflow: WorkflowJson, nodeName: string, constant: string, value: number): void {
-	const node = workflow.nodes.find((candidate) => candidate.name === nodeName)!;
-	// Set nodes hold it in their JSON expression, Code nodes in their code.
-	const field = node.parameters.jsonOutput !== undefined ? 'jsonOutput' : 'jsCode';
-	const pattern = new RegExp(`const ${constant} = [^;]+;`);
-	if (!pattern.test(node.parameters[field])) throw new Error(`${nodeName} has no ${constant}`);
-	node.parameters[field] = node.parameters[field].replace(pattern, `const ${constant} = ${value};`);
-}
-
 function fastReplay(workflow: WorkflowJson): void {
-	workflow.nodes.find((node) => node.type === 'n8n-nodes-base.scheduleTrigger')!.parameters.rule = {
-		interval: [{ field: 'seconds', secondsInterval: REPLAY_SECONDS }],
-	};
-	setConstant(workflow, 'Reschedule or set aside', 'FIRST_DELAY_SECONDS', 1);
-	setConstant(workflow, 'Reschedule or set aside', 'MAX_DELAY_MINUTES', 0.05);
+	replayEvery(workflow, REPLAY_SECONDS);
 	setConstant(workflow, 'Claim token', 'LEASE_MINUTES', 0.5);
 	// One retry inside the node keeps a replay during the outage short.
 	for (const node of workflow.nodes) if (node.type.startsWith('n8n-nodes-lead-upsert.')) node.parameters.options.maxRetries = 1;

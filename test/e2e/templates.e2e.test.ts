@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 
 import { DEMO_CREDENTIALS } from '../../demo/credentials';
 import { RUNTIME } from '../../demo/runtime';
-import { eventually, startInstance, type Answer, type Instance, type WorkflowJson } from './instance';
+import { eventually, replayEvery, setConstant, startInstance, type Answer, type Instance, type WorkflowJson } from './instance';
 
 const ZOHO_WEBHOOK = 'webhook/lead-intake/zoho';
 const REPLAY_SECONDS = 5;
@@ -21,16 +21,6 @@ const WRONG_REFRESH_TOKEN = '1000.sandbox.refresh-tokem';
  * A copy of a template under another id and path. Everything else stays as shipped, apart from
  * what `change` does to its nodes.
  */
-/** A constant in a Set or Code node, set to another value (the replay's schedule and pauses, in seconds here). */
-function setConstant(workflow: WorkflowJson, nodeName: string, constant: string, value: number): void {
-	const node = workflow.nodes.find((candidate) => candidate.name === nodeName)!;
-	// Set nodes hold it in their JSON expression, Code nodes in their code.
-	const field = node.parameters.jsonOutput !== undefined ? 'jsonOutput' : 'jsCode';
-	const pattern = new RegExp(`const ${constant} = [^;]+;`);
-	if (!pattern.test(node.parameters[field])) throw new Error(`${nodeName} has no ${constant}`);
-	node.parameters[field] = node.parameters[field].replace(pattern, `const ${constant} = ${value};`);
-}
-
 function variant(template: WorkflowJson, id: string, webhookPath: string, change: (node: WorkflowJson['nodes'][number]) => void): WorkflowJson {
 	const copy = JSON.parse(JSON.stringify(template)) as WorkflowJson;
 	copy.id = id;
@@ -95,10 +85,7 @@ beforeAll(async () => {
 	n8n = await startInstance({
 		// The outbox replay every few seconds instead of every minute, so a queued lead is stored within the test.
 		changeTemplates: (templates) => {
-			const replay = templates['lead-outbox-replay.json'];
-			replay.nodes.find((node) => node.type === 'n8n-nodes-base.scheduleTrigger')!.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: REPLAY_SECONDS }] };
-			setConstant(replay, 'Reschedule or set aside', 'FIRST_DELAY_SECONDS', 1);
-			setConstant(replay, 'Reschedule or set aside', 'MAX_DELAY_MINUTES', 0.05);
+			replayEvery(templates['lead-outbox-replay.json'], REPLAY_SECONDS);
 			setConstant(templates['zoho-crm-webhook.json'], 'Outbox: what to keep', 'FIRST_RETRY_SECONDS', 1);
 		},
 		extraCredentials: (urls) => [

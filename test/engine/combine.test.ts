@@ -4,7 +4,7 @@ import type { SandboxReply, SandboxRequest } from '../../sandbox/framework/http'
 import { runNode } from '../harness';
 import { act365Setup, leads as act365Leads } from '../act365/setup';
 import { leadSquaredSetup, leads as lsqLeads, type PlanSettings } from '../leadsquared/setup';
-import { ZOHO_CREDENTIAL, zohoCredentialData, zohoSetup } from '../zoho/setup';
+import { ZOHO_CREDENTIAL, zohoCredentialData, zohoSetup, zohoUpsertParameters } from '../zoho/setup';
 
 /**
  * Many executions of one lead each, started together in one process as a webhook burst runs
@@ -41,19 +41,15 @@ function freshCredential(setup: ZohoSetup) {
 	return setup.store.add(ZOHO_CREDENTIAL, zohoCredentialData(setup.zoho), `zoho-combine-${process.pid}-${++serial}`);
 }
 
-function zohoRun(setup: ZohoSetup, credentialId: string, item: IDataObject, options: INodeParameters = {}) {
+/** One execution: a lead, as a webhook runs it, or a batch of them. */
+function zohoRun(setup: ZohoSetup, credentialId: string, item: IDataObject | IDataObject[], options: INodeParameters = {}) {
 	return runNode({
 		type: 'zohoCrmLeadUpsert',
 		store: setup.store,
 		credentials: { [ZOHO_CREDENTIAL]: credentialId },
-		items: [item],
+		items: Array.isArray(item) ? item : [item],
 		onError: 'continueErrorOutput',
-		parameters: {
-			operation: 'upsert',
-			module: 'Leads',
-			columns: { mappingMode: 'autoMapInputData', value: null, matchingColumns: ['Email'], schema: [] },
-			options,
-		},
+		parameters: zohoUpsertParameters(options),
 	});
 }
 
@@ -213,19 +209,7 @@ describe('Engine: executions running at once share calls', () => {
 		const batch = Array.from({ length: 150 }, (_, i) => lead(i, 'batch'));
 		const batchRun = zohoRun(setup, credential.id, batch[0]);
 		const [big, ...singles] = await Promise.all([
-			runNode({
-				type: 'zohoCrmLeadUpsert',
-				store: setup.store,
-				credentials: { [ZOHO_CREDENTIAL]: credential.id },
-				items: batch.slice(1),
-				onError: 'continueErrorOutput',
-				parameters: {
-					operation: 'upsert',
-					module: 'Leads',
-					columns: { mappingMode: 'autoMapInputData', value: null, matchingColumns: ['Email'], schema: [] },
-					options: {},
-				},
-			}),
+			zohoRun(setup, credential.id, batch.slice(1)),
 			...Array.from({ length: 5 }, async (_, i) => await zohoRun(setup, credential.id, lead(i, 'webhook'))),
 		]);
 		await batchRun;

@@ -12,7 +12,7 @@ import { ZohoSandbox } from '../../sandbox/zoho/ZohoSandbox';
 import type * as Harness from '../harness';
 import { CredentialStore } from '../harness';
 import { credentialData as actOnCredentialData, WEB_LEADS } from '../acton/setup';
-import { leads, REFRESH_TOKEN, ZOHO_CREDENTIAL, zohoCredentialData } from '../zoho/setup';
+import { leads, REFRESH_TOKEN, ZOHO_CREDENTIAL, zohoCredentialData, zohoUpsertParameters } from '../zoho/setup';
 
 const ACTON_CREDENTIAL = 'actOnLeadUpsertApi';
 /** Long enough for a refresh in the token's last tenth to settle its claim first. */
@@ -36,12 +36,7 @@ const zohoUpsert = (worker: typeof Harness, store: CredentialStore, id: string, 
 		credentials: { [ZOHO_CREDENTIAL]: id },
 		items,
 		onError: 'continueErrorOutput',
-		parameters: {
-			operation: 'upsert',
-			module: 'Leads',
-			columns: { mappingMode: 'autoMapInputData', value: null, matchingColumns: ['Email'], schema: [] },
-			options: {},
-		} as INodeParameters,
+		parameters: zohoUpsertParameters(),
 	});
 
 const actOnUpsert = (worker: typeof Harness, store: CredentialStore, id: string, items: IDataObject[]) =>

@@ -21,6 +21,16 @@ export function zohoCredentialData(zoho: ZohoSandbox, overrides: Record<string, 
 }
 
 /** A Zoho emulator, a credential pointing at it, and a way to run the node against both. */
+/** The upsert of Leads matched on Email, fields mapped automatically: what most Zoho tests run. */
+export function zohoUpsertParameters(options: INodeParameters = {}): INodeParameters {
+	return {
+		operation: 'upsert',
+		module: 'Leads',
+		columns: { mappingMode: 'autoMapInputData', value: null, matchingColumns: ['Email'], schema: [] },
+		options,
+	};
+}
+
 export async function zohoSetup() {
 	const zoho = new ZohoSandbox({ refreshToken: REFRESH_TOKEN });
 	await zoho.listen();
@@ -33,13 +43,7 @@ export async function zohoSetup() {
 			credentials: { [ZOHO_CREDENTIAL]: credential.id },
 			items,
 			onError,
-			parameters: {
-				operation: 'upsert',
-				module: 'Leads',
-				columns: { mappingMode: 'autoMapInputData', value: null, matchingColumns: ['Email'], schema: [] },
-				options: {},
-				...parameters,
-			},
+			parameters: { ...zohoUpsertParameters(), ...parameters },
 		});
 	const get = (items: IDataObject[], parameters: INodeParameters) =>
 		runNode({
