@@ -135,6 +135,27 @@ test(`a Zoho outage: ${LEADS} leads at ${CONCURRENCY} at a time all answered 202
 	expect(percentile(seconds, 95)).toBeLessThanOrEqual(answerBound());
 }, 10 * 60_000);
 
+test('a newer post stored live while an older try of the same e-mail is queued: the queued row takes the newer lead, so the replay never writes the older one over it', async () => {
+	const email = `overtaken-${Date.now().toString(36)}@example.org`;
+	refuseEverything();
+	expect(await n8n.postJson(ZOHO_WEBHOOK, { email, firstName: 'Older', lastName: 'Lead' })).toMatchObject({ status: 202, json: { queued: true } });
+	expect((await n8n.outboxRows()).filter((row) => row.email === email)).toHaveLength(1);
+	n8n.sandboxes.zoho.faults.clear();
+
+	const newer = await n8n.postJson(ZOHO_WEBHOOK, { email, firstName: 'Newer', lastName: 'Lead' });
+	expect(newer.status).toBe(200);
+	// Right after the answer: the queued row (unless a replay already stored and removed it) holds the newer lead.
+	const row = await eventually(async () => {
+		const rows = (await n8n.outboxRows()).filter((candidate) => candidate.email === email);
+		return rows.length === 0 || rows[0].lead.includes('Newer') ? rows : undefined;
+	}, 'the queued row to take the newer lead', 10_000);
+	expect(row.every((candidate) => candidate.status === 'queued')).toBe(true);
+
+	await eventually(async () => ((await n8n.outboxRows()).some((candidate) => candidate.email === email) ? undefined : true), 'the row to be replayed', 2 * REPLAY_SECONDS * 1000 + 15_000);
+	expect(zohoLeads(email)).toHaveLength(1);
+	expect(zohoLeads(email)[0]).toMatchObject({ First_Name: 'Newer' });
+}, 5 * 60_000);
+
 test('10 leads Zoho refuses among 200 during an outage: those 10 end as "needs attention" with the fix after one try, the other 190 are stored', async () => {
 	const run = Date.now().toString(36);
 	const bad = new Set(Array.from({ length: 10 }, (_, index) => index * 20 + 3));
