@@ -82,7 +82,7 @@ export async function executeLeadUpsert<Payload>(
 	const results: ItemResult[] = items.map((_item, i) => {
 		const result = outcomeOf.get(i);
 		const failure = failures.get(i) ?? (result && !result.outcome.ok ? result.outcome.failure : undefined);
-		if (failure || !result?.outcome?.ok) return { failure: classified(failure ?? { message: 'The CRM returned no result for this item' }) };
+		if (failure || !result?.outcome?.ok) return { failure: failure ?? { message: 'The CRM returned no result for this item' } };
 		const { action, id, details } = result.outcome;
 		return {
 			json: {
@@ -118,14 +118,6 @@ export function combineOption(options: IDataObject): CombineSettings {
 }
 
 export type ItemResult = { json: IDataObject; failure?: undefined } | { failure: LeadFailure; json?: undefined };
-
-/**
- * A failure no error classified (the CRM refused this record in its answer): sending it again
- * unchanged would be refused again.
- */
-function classified(failure: LeadFailure): LeadFailure {
-	return failure.retryLater === undefined ? { ...failure, retryLater: false, reason: failure.reason ?? 'refused' } : failure;
-}
 
 /** Errors buildOutput stopped the node with: already in their final words, never rewrapped. */
 const stopErrors = new WeakSet<Error>();
@@ -167,6 +159,8 @@ export function buildOutput(ctx: IExecuteFunctions, results: ItemResult[], redac
 				...(safe.field ? { field: safe.field } : {}),
 				...(safe.code ? { code: safe.code } : {}),
 				...(safe.httpCode ? { httpCode: safe.httpCode } : {}),
+				// A failure no error classified is the CRM refusing this record in its answer: sent
+				// again unchanged, it would be refused again.
 				retryLater: safe.retryLater === true,
 				reason: safe.reason ?? 'refused',
 				itemIndex: i,
