@@ -328,11 +328,11 @@ export interface StartOptions {
 	logName?: string;
 }
 
-async function answersOk(url: string): Promise<boolean> {
+async function answersOk(url: string, { json = false } = {}): Promise<boolean> {
 	try {
 		const response = await fetch(url);
 		await response.arrayBuffer();
-		return response.ok;
+		return response.ok && (!json || (response.headers.get('content-type') ?? '').includes('application/json'));
 	} catch {
 		return false; // not listening yet
 	}
@@ -340,10 +340,12 @@ async function answersOk(url: string): Promise<boolean> {
 
 /**
  * /healthz answers as soon as the HTTP server listens, before the REST API is mounted (an owner
- * setup right then gets a 404), so also wait for the settings the editor loads first.
+ * setup right then gets a 404), so also wait for the settings the editor loads first. They must
+ * come as JSON: while the database is still being checked for migrations n8n answers every other
+ * route 200 with the text "n8n is starting up", and an owner set-up or login sent then is lost.
  */
 async function isReady(url: string): Promise<boolean> {
-	return (await answersOk(`${url}/healthz`)) && (await answersOk(`${url}/rest/settings`));
+	return (await answersOk(`${url}/healthz`)) && (await answersOk(`${url}/rest/settings`, { json: true }));
 }
 
 /**
@@ -410,7 +412,7 @@ export async function login(url: string, { email, password }: Login): Promise<st
 	const response = await postJson(`${url}/rest/login`, { emailOrLdapLoginId: email, password });
 	if (!response.ok) throw new Error(`Login as ${email} failed: ${response.status} ${await response.text()}`);
 	const cookie = response.headers.getSetCookie().find((value) => value.startsWith('n8n-auth='));
-	if (!cookie) throw new Error('Login answered without an n8n-auth cookie');
+	if (!cookie) throw new Error(`Login answered ${response.status} without an n8n-auth cookie: ${(await response.text()).slice(0, 200)}`);
 	return cookie.split(';')[0];
 }
 
@@ -420,7 +422,8 @@ export async function login(url: string, { email, password }: Login): Promise<st
  */
 export async function setupOwner(url: string, { email, password }: Login): Promise<void> {
 	const response = await postJson(`${url}/rest/owner/setup`, { email, password, firstName: 'Demo', lastName: 'Owner' });
-	if (response.ok) return;
+	// Only n8n's own JSON answer counts: a 200 text reply means it was not ready to take it.
+	if (response.ok && (response.headers.get('content-type') ?? '').includes('application/json')) return;
 	const answer = await response.text();
 	try {
 		await login(url, { email, password });
