@@ -29,14 +29,14 @@ function loadWorker(): typeof Harness {
 
 const workers = [loadWorker(), loadWorker()];
 
-const zohoUpsert = (worker: typeof Harness, store: CredentialStore, id: string, items: IDataObject[]) =>
+const zohoUpsert = (worker: typeof Harness, store: CredentialStore, id: string, items: IDataObject[], options: INodeParameters = {}) =>
 	worker.runNode({
 		type: 'zohoCrmLeadUpsert',
 		store,
 		credentials: { [ZOHO_CREDENTIAL]: id },
 		items,
 		onError: 'continueErrorOutput',
-		parameters: zohoUpsertParameters(),
+		parameters: zohoUpsertParameters(options),
 	});
 
 const actOnUpsert = (worker: typeof Harness, store: CredentialStore, id: string, items: IDataObject[]) =>
@@ -116,6 +116,35 @@ describe('Zoho CRM, two workers, one credential', () => {
 		console.log(`Zoho, 2 workers, all tokens refused at once: ${zoho.countOf('token') - 1} new grants, refusals ${JSON.stringify(zoho.refusals)}`);
 		expect(runs.map((run) => run.errors.length)).toEqual([0, 0, 0, 0, 0, 0]);
 		expect(zoho.countOf('token')).toBe(2);
+	}, 60_000);
+
+	test('the token endpoint down: one token request for the leads waiting, each failing to be sent again later, and the claim given back so another worker does not wait out its lease', async () => {
+		zoho.injectFault({ endpoint: 'token', probability: 1, fault: { kind: 'status', status: 503 } });
+		const executions = 12;
+		const runs = await Promise.all(Array.from({ length: executions }, (_, n) => zohoUpsert(workers[0], store, id, leads(1, `down${n}-`), { maxRetries: 1, combineExecutions: false })));
+		const tokenCalls = zoho.countOf('token');
+		console.log(`Zoho token endpoint down, ${executions} executions of one lead, one retry each: ${tokenCalls} token requests`);
+		for (const run of runs) {
+			expect(run.success).toHaveLength(0);
+			expect(run.errors).toHaveLength(1);
+			expect(run.errors[0].json).toMatchObject({ details: { retryLater: true, reason: 'crm-unavailable' } });
+		}
+		// Asked in turn, every execution would ask twice (its try and its retry): 24 requests.
+		expect(tokenCalls).toBeLessThanOrEqual(2);
+		expect(zoho.countOf('upsert')).toBe(0);
+
+		// The claim is given back, so the other worker (or this n8n restarted) does not wait out its
+		// lease (30 s) for a token that is not coming: it asks itself at once.
+		expect(store.get(id).data.tokenRefreshClaim).toBe('');
+		const other = await zohoUpsert(workers[1], store, id, leads(1, 'other-'), { maxRetries: 0 });
+		expect(other.errors).toEqual([expect.objectContaining({ json: expect.objectContaining({ details: expect.objectContaining({ retryLater: true }) }) })]);
+		expect(zoho.countOf('token')).toBe(tokenCalls + 1);
+
+		// Back: once the failure no longer answers for the worker (2 s), its next lead gets a token.
+		zoho.faults.clear();
+		await new Promise((resolve) => setTimeout(resolve, 2_100));
+		const after = await zohoUpsert(workers[1], store, id, leads(1, 'after-'));
+		expect(after.errors).toHaveLength(0);
 	}, 60_000);
 
 	test('a renewal ahead of expiry that Zoho refuses costs no lead: the still valid token carries on', async () => {

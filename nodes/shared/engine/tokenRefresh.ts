@@ -9,6 +9,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { classifyFailure } from './errors';
 import { markTokenIntent, tokenIntentState, type TokenIntent } from './tokenCache';
 
 /**
@@ -44,6 +45,14 @@ const WAIT_LIMIT_MS = CLAIM_LEASE_MS + 10_000;
 const MAX_MINTS = 2;
 /** Per credential, the request of this process that is getting the next token, done when it is. */
 const fetching = new Map<string, Promise<void>>();
+/**
+ * How long a token request that failed for a reason that may pass (the token endpoint down or
+ * busy) answers for the other requests of this process that need a token: they fail with it at
+ * once instead of each asking again in turn (12 leads waiting made 24 token requests).
+ */
+const TOKEN_DOWN_MS = 2_000;
+/** Per credential, such a failure and when it happened. */
+const tokenDown = new Map<string, { error: NodeApiError | NodeOperationError; at: number }>();
 /** Per credential, when this process last failed to renew a still valid token. */
 const renewFailedAt = new Map<string, number>();
 /** Tokens the CRM refused in this process, per credential: never sent again. */
@@ -94,6 +103,25 @@ function asNodeError(ctx: Context, error: unknown): NodeApiError | NodeOperation
 	return error instanceof NodeOperationError ? error : new NodeApiError(ctx.getNode(), error as JsonObject);
 }
 
+/**
+ * Empties the refresh claim in the credential: a claim-only request (n8n stores what
+ * preAuthentication answers, and the request itself is held back, see stopIfClaimOnly).
+ */
+async function releaseClaim(ctx: Context, credentialType: string, options: IHttpRequestOptions, credential: { id: string; name: string }, stored: ICredentialDataDecryptedObject): Promise<void> {
+	const copy: ICredentialDataDecryptedObject = { ...stored, accessToken: '' };
+	markTokenIntent(copy, { kind: 'claim', token: String(stored.accessToken ?? ''), claim: '', thenSend: false });
+	try {
+		await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, { ...options }, { credentialsDecrypted: { ...credential, type: credentialType, data: copy } });
+	} catch {
+		// Held back as intended; a claim that could not be emptied ends with its lease.
+	}
+}
+
+/** Each request throws its own copy of a shared failure, as the engine may add to an error it handles. */
+function copyOf<T extends Error>(error: T): T {
+	return Object.defineProperties(Object.create(Object.getPrototypeOf(error)), Object.getOwnPropertyDescriptors(error)) as T;
+}
+
 function newClaim(): string {
 	return `${PROCESS_ID} ${new Date().toISOString()}`;
 }
@@ -126,6 +154,8 @@ export async function requestWithSharedToken(ctx: Context, credentialType: strin
 				else if (!claim) intent = { kind: 'claim', token, claim: newClaim(), thenSend: true };
 				else intent = claim.ageMs >= CLAIM_SETTLE_MS ? { kind: 'mint', token, refused: refused(key) } : { kind: 'send', token };
 			} else {
+				const down = tokenDown.get(key);
+				if (down && now - down.at < TOKEN_DOWN_MS) throw copyOf(down.error);
 				// One request per process looks after the token; the others wait for it, then read again.
 				if (!releaseOthers) {
 					const current = fetching.get(key);
@@ -162,11 +192,23 @@ export async function requestWithSharedToken(ctx: Context, credentialType: strin
 			if (intent.kind === 'claim') claimedAt = Date.now();
 			if (intent.kind === 'mint') mints++;
 			try {
-				return await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, { ...options }, {
+				const answer = await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, { ...options }, {
 					credentialsDecrypted: { id: String(details?.id ?? ''), name: String(details?.name ?? ''), type: credentialType, data: copy },
 				});
+				tokenDown.delete(key);
+				return answer;
 			} catch (error) {
 				const state = tokenIntentState(copy);
+				// The token request itself failed (no token came back) for a reason that may pass (the
+				// token endpoint down): it answers for this process's requests for a moment, and the
+				// claim is given back, so that no other process, nor this n8n started again, waits out
+				// its lease (30 s) for a token that is not coming.
+				if (!usable && intent.kind === 'mint' && copy.accessToken === '' && classifyFailure(error).retryLater) {
+					tokenDown.set(key, { error: asNodeError(ctx, error), at: Date.now() });
+					if (claim?.mine || claimedAt !== undefined) {
+						await releaseClaim(ctx, credentialType, options, { id: String(details?.id ?? ''), name: String(details?.name ?? '') }, stored);
+					}
+				}
 				// Renewing ahead of expiry failed before anything was sent (n8n never got a new token):
 				// the stored token is still good, so this request uses it and the renewal waits a lease.
 				if (intent.kind === 'mint' && usable && state?.used && !state.deferred && copy.accessToken === '') {
@@ -193,4 +235,5 @@ export async function requestWithSharedToken(ctx: Context, credentialType: strin
 export function forgetRefusedTokens(): void {
 	refusedTokens.clear();
 	renewFailedAt.clear();
+	tokenDown.clear();
 }
