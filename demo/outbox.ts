@@ -79,6 +79,24 @@ export async function outboxRows(url: string, cookie: string, outbox: Outbox): P
 	}
 }
 
+export interface RowFilter {
+	columnName: keyof OutboxRow;
+	condition: 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte';
+	value: string | number;
+}
+
+/**
+ * Changes the rows that match every condition (n8n's REST API behind the Data tables view, 1.x and
+ * 2.x); returns how many rows changed. The tests use it to put rows in the state a long outage leaves.
+ */
+export async function updateOutboxRows(url: string, cookie: string, outbox: Outbox, where: RowFilter[], data: Partial<OutboxRow>): Promise<number> {
+	const changed = await rest(url, cookie, `projects/${outbox.projectId}/data-tables/${outbox.tableId}/rows`, {
+		method: 'PATCH',
+		body: JSON.stringify({ filter: { type: 'and', filters: where }, data, returnData: true }),
+	});
+	return Array.isArray(changed) ? changed.length : Number(changed);
+}
+
 /**
  * n8n 1.x's Data Table node finds a table by its ID only (2.x also by name, which the templates
  * use): points the Data Table nodes of these workflows, already imported, at this table's ID, as

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { startSandboxes, type RunningSandboxes } from '../../sandbox';
 import { DEMO_CREDENTIALS, demoCredentials, type DemoCredential } from '../../demo/credentials';
 import { DEMO_OWNER, ensureRuntime, linkPackage, login, n8nCli, REPO_ROOT, RUNTIME, setupOwner, startN8n, type N8nHandle } from '../../demo/runtime';
-import { ensureOutboxTable, outboxRows, pointWorkflowsAtOutbox, type Outbox, type OutboxRow } from '../../demo/outbox';
+import { ensureOutboxTable, outboxRows, pointWorkflowsAtOutbox, updateOutboxRows, type Outbox, type OutboxRow, type RowFilter } from '../../demo/outbox';
 import { importTemplates, readTemplates, TEMPLATES_DIR, waitForWebhooks } from '../../demo/templates';
 import { startQueueServices, type QueueServices } from './queueServices';
 
@@ -58,6 +58,8 @@ export interface Instance {
 	cookie(): Promise<string>;
 	/** The "Lead outbox" data table's rows (created at start, see demo/outbox.ts). */
 	outboxRows(): Promise<OutboxRow[]>;
+	/** Changes the rows matching every condition, as n8n's Data tables view would; returns how many. */
+	updateOutboxRows(where: RowFilter[], data: Partial<OutboxRow>): Promise<number>;
 	/** Stops the main n8n process and starts it again on the same home and port (one process only). */
 	restart(): Promise<void>;
 	stop(): Promise<void>;
@@ -96,7 +98,7 @@ export function loadTemplates(): Record<string, WorkflowJson> {
 }
 
 /** A constant in a Set or Code node of a template, set to another value. */
-export function setConstant(workflow: WorkflowJson, nodeName: string, constant: string, value: number): void {
+export function setConstant(workflow: WorkflowJson, nodeName: string, constant: string, value: number | string): void {
 	const node = workflow.nodes.find((candidate) => candidate.name === nodeName)!;
 	// Set nodes hold it in their JSON expression, Code nodes in their code.
 	const field = node.parameters.jsonOutput !== undefined ? 'jsonOutput' : 'jsCode';
@@ -106,15 +108,31 @@ export function setConstant(workflow: WorkflowJson, nodeName: string, constant: 
 }
 
 /**
- * The outbox replay every `seconds` instead of every minute, and its pauses in seconds instead of
- * minutes, so a queued lead is stored within a test.
+ * The outbox replay every `seconds` instead of every minute, so a queued lead is stored within a
+ * test; unless `shippedPauses`, its pauses between tries of a lead are seconds instead of minutes too.
  */
-export function replayEvery(replay: WorkflowJson, seconds: number): void {
+export function replayEvery(replay: WorkflowJson, seconds: number, { shippedPauses = false } = {}): void {
 	replay.nodes.find((node) => node.type === 'n8n-nodes-base.scheduleTrigger')!.parameters.rule = {
 		interval: [{ field: 'seconds', secondsInterval: seconds }],
 	};
+	if (shippedPauses) return;
 	setConstant(replay, 'Reschedule or set aside', 'FIRST_DELAY_SECONDS', 1);
 	setConstant(replay, 'Reschedule or set aside', 'MAX_DELAY_MINUTES', 0.05);
+}
+
+/**
+ * Each "Notify: …" placeholder of a workflow turned into what a user puts there: here an HTTP
+ * request posting the node's input to `url`, so a test can count what was notified.
+ */
+export function notifyTo(workflow: WorkflowJson, url: string): void {
+	for (const node of workflow.nodes) {
+		if (node.type !== 'n8n-nodes-base.noOp' || !node.name.startsWith('Notify:')) continue;
+		Object.assign(node, {
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: { method: 'POST', url, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify($json) }}', options: {} },
+		});
+	}
 }
 
 async function timed<T>(timings: Record<string, number>, label: string, step: () => T | Promise<T>): Promise<T> {
@@ -215,6 +233,7 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Inst
 			postJson: (route, body) => post(route, JSON.stringify(body), 'application/json'),
 			cookie,
 			outboxRows: async () => outboxRows(url, await cookie(), outbox),
+			updateOutboxRows: async (where, data) => updateOutboxRows(url, await cookie(), outbox, where, data),
 			restart: async () => {
 				if (options.queue) throw new Error('restart() runs one n8n process only');
 				await n8n?.stop();
