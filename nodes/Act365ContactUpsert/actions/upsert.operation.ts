@@ -5,15 +5,15 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { classifyFailure, LeadInputError } from '../../shared/engine/errors';
+import { LeadInputError } from '../../shared/engine/errors';
 import { columnsReader, readMappedValues } from '../../shared/engine/fields';
 import { requireObject } from '../../shared/engine/input';
-import { buildOutput, combineOption, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
-import { classifyCallError, DEFAULT_RETRY, waitBeforeRetry } from '../../shared/engine/retry';
+import { buildOutput, combineOption, executeLeadUpsert, withFailureClass } from '../../shared/engine/LeadUpsertEngine';
+import { readWithRetries } from '../../shared/engine/retry';
 import { isEmpty, shapeValues } from '../../shared/engine/values';
 import { Act365ContactAdapter, normaliseMatchValue, type ContactPayload, type MultipleMatchPolicy } from '../helpers/adapter';
 import { describeCallError, describeFailure } from '../helpers/errors';
-import { DEFAULT_MATCH_FIELD, getContactFields, MATCHABLE_FIELDS, type ContactFields } from '../helpers/fields';
+import { DEFAULT_MATCH_FIELD, getContactFields, MATCHABLE_FIELDS } from '../helpers/fields';
 import { act365Pacing } from '../helpers/pacing';
 import { act365Redactor } from '../helpers/redaction';
 import { ACT365_CREDENTIAL, act365Surface } from '../transport';
@@ -38,26 +38,12 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const maxRetries = Number(options.maxRetries ?? 5);
 
 	// The field list comes first; when Act! cannot give it, every item says why (not the node).
-	let contactFields: ContactFields | undefined;
-	let fieldsError: unknown;
-	for (let attempt = 0; !contactFields; attempt++) {
-		try {
-			contactFields = await getContactFields(this, { pacing });
-		} catch (error) {
-			const classification = classifyCallError(error);
-			if (!classification.retryable || attempt >= maxRetries) {
-				fieldsError = error;
-				break;
-			}
-			await waitBeforeRetry(attempt, classification, DEFAULT_RETRY, pacing.pacer);
-		}
-	}
-	if (!contactFields) {
-		// With whether waiting can cure it (an Act! that is down), as the engine says of its own failures.
-		const failure = { ...describeFailure(surface)(fieldsError), ...classifyFailure(fieldsError) };
+	const contactFields = await readWithRetries(() => getContactFields(this, { pacing }), maxRetries, pacing.pacer);
+	if (!contactFields.ok) {
+		const failure = withFailureClass(describeFailure(surface)(contactFields.error), contactFields.error);
 		return [buildOutput(this, items.map(() => ({ failure })), redactor)];
 	}
-	const { fields, custom } = contactFields;
+	const { fields, custom } = contactFields.value;
 
 	const matchField = columns.matchingColumns?.[0] ?? DEFAULT_MATCH_FIELD;
 	if (!MATCHABLE_FIELDS.includes(matchField) || !fields.some((field) => field.id === matchField)) {
@@ -78,7 +64,7 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 			timeout: Number(options.timeout ?? 30000),
 			maxQueryLength: MAX_QUERY_LENGTH,
 		},
-		contactFields,
+		contactFields.value,
 		pacing,
 	);
 	return await executeLeadUpsert<ContactPayload>(this, {

@@ -7,11 +7,11 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { classifyCallError, classifyFailure, FatalCallError, findCause, LeadInputError } from '../../shared/engine/errors';
+import { FatalCallError, findCause, LeadInputError } from '../../shared/engine/errors';
 import { COLLIDING_KEYS, columnsReader, normaliseName, readMappedValues } from '../../shared/engine/fields';
 import { requireObject } from '../../shared/engine/input';
-import { buildOutput, combineOption, executeLeadUpsert } from '../../shared/engine/LeadUpsertEngine';
-import { DEFAULT_RETRY, waitBeforeRetry } from '../../shared/engine/retry';
+import { buildOutput, combineOption, executeLeadUpsert, withFailureClass } from '../../shared/engine/LeadUpsertEngine';
+import { readWithRetries } from '../../shared/engine/retry';
 import type { LeadFailure } from '../../shared/engine/types';
 import { shapeValues } from '../../shared/engine/values';
 import { DEFAULT_PARALLEL_CALLS } from '../helpers/account';
@@ -36,18 +36,9 @@ function withEmailAlias(json: IDataObject, columns: ActOnListColumns): IDataObje
 
 /** The list's columns, retried like any call: without them no item can be checked or sent. */
 async function loadColumns(ctx: IExecuteFunctions, listId: string, pacer: Pacer, maxRetries: number): Promise<ActOnListColumns> {
-	let lastError: unknown;
-	for (let attempt = 0; attempt <= maxRetries; attempt++) {
-		try {
-			return await getListColumns(ctx, listId, { pacer });
-		} catch (error) {
-			lastError = error;
-			const classification = classifyCallError(error);
-			if (!classification.retryable || attempt >= maxRetries) break;
-			await waitBeforeRetry(attempt, classification, DEFAULT_RETRY, pacer);
-		}
-	}
-	throw new NodeApiError(ctx.getNode(), lastError as JsonObject);
+	const read = await readWithRetries(() => getListColumns(ctx, listId, { pacer }), maxRetries, pacer);
+	if (!read.ok) throw new NodeApiError(ctx.getNode(), read.error as JsonObject);
+	return read.value;
 }
 
 function listFailure(error: unknown, listId: string): LeadFailure {
@@ -78,8 +69,7 @@ export async function upsert(this: IExecuteFunctions): Promise<INodeExecutionDat
 	} catch (error) {
 		// Every item still ends as one error item, saying why none could be sent.
 		const input = findCause(error, LeadInputError);
-		// With whether waiting can cure it (Act-On down, its quota spent), as the engine says of its own failures.
-		const failure = { ...(input ? input.toFailure() : listFailure(error, listId)), ...classifyFailure(error) };
+		const failure = withFailureClass(input ? input.toFailure() : listFailure(error, listId), error);
 		return [buildOutput(this, items.map(() => ({ failure })), redactor)];
 	}
 

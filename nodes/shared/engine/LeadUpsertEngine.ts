@@ -446,9 +446,13 @@ async function keepUnapplied<Payload>(pending: Array<Group<Payload>>, run: LeadU
 	}
 }
 
-/** The failure in words, with whether waiting can cure it (see classifyFailure). */
+/** A failure in words, with whether waiting can cure it (see classifyFailure). */
+export function withFailureClass(failure: LeadFailure, error: unknown): LeadFailure {
+	return { ...failure, ...classifyFailure(error) };
+}
+
 function toFailure(error: unknown, run: Pick<LeadUpsertRun<unknown>, 'describeCallError'>): LeadFailure {
-	return { ...describeFailure(error, run), ...classifyFailure(error) };
+	return withFailureClass(describeFailure(error, run), error);
 }
 
 function describeFailure(error: unknown, run: Pick<LeadUpsertRun<unknown>, 'describeCallError'>): LeadFailure {

@@ -30,4 +30,21 @@ export async function waitBeforeRetry(
 	await sleep(backoffMs(attempt, settings));
 }
 
+/**
+ * A read the whole run depends on (the CRM's fields or a list's columns), tried like any call:
+ * a failure that may pass is retried with backoff up to `maxRetries` times; the last one is handed
+ * back for the node to report.
+ */
+export async function readWithRetries<T>(read: () => Promise<T>, maxRetries: number, pacer?: Pacer): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return { ok: true, value: await read() };
+		} catch (error) {
+			const classification = classifyCallError(error);
+			if (!classification.retryable || attempt >= maxRetries) return { ok: false, error };
+			await waitBeforeRetry(attempt, classification, DEFAULT_RETRY, pacer);
+		}
+	}
+}
+
 export { classifyCallError };
