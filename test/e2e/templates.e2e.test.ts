@@ -297,6 +297,22 @@ describe('Web form lead → LeadSquared, Act-On, Act! 365 (webhook templates)', 
 		expect(n8n.sandboxes[crm.key].totalCalls()).toBe(0);
 	});
 
+	test.each(OTHER_CRMS.map((crm) => [crm.label, crm]))('%s down longer than the node retries: 202 "queued", and the outbox replay stores the lead once', async (label, crm) => {
+		const email = unique(`${crm.key}-later`);
+		n8n.sandboxes[crm.key].injectFault({ probability: 1, fault: { kind: 'status', status: 503 } });
+		const answer = await n8n.postJson(`webhook/${crm.path}`, { email, firstName: 'Katherine', lastName: 'Johnson' });
+		expect(answer.status).toBe(202);
+		expect(answer.json).toMatchObject({ ok: true, queued: true, crm: label });
+		expect((await n8n.outboxRows()).filter((row) => row.email === email)).toEqual([expect.objectContaining({ crm: label, status: 'queued' })]);
+		expect(crm.records(email)).toHaveLength(0);
+
+		n8n.sandboxes[crm.key].faults.clear();
+		const stored = await eventually(() => (crm.records(email).length > 0 ? crm.records(email) : undefined), `the replay to store the lead in ${label}`, 30_000);
+		expect(stored).toEqual([expect.objectContaining({ firstName: 'Katherine', lastName: 'Johnson' })]);
+		await eventually(async () => ((await n8n.outboxRows()).some((row) => row.email === email) ? undefined : true), 'the stored lead to leave the outbox');
+		expect(crm.records(email)).toHaveLength(1);
+	});
+
 	test('Act! 365: an answer lost after the contact was created is checked before any repeat, so there is one contact', async () => {
 		const email = unique('act-lost');
 		n8n.sandboxes.act365.injectFault({ endpoint: 'createContact', nth: 1, fault: { kind: 'lostResponse' } });
@@ -350,6 +366,22 @@ describe('Web form lead → all four CRMs (fan-out template)', () => {
 		expect(stored).toEqual([expect.objectContaining({ lastName: 'Queued', company: 'Later' })]);
 		expect(zohoLeads(email)).toHaveLength(1);
 		await eventually(async () => ((await n8n.outboxRows()).some((row) => row.email === email) ? undefined : true), 'the stored lead to leave the outbox');
+	});
+	test('one CRM down and the lead posted again with newer values: the newer lead waits in place of the first, and that CRM ends with the newer values once', async () => {
+		const email = unique('fan-newer');
+		n8n.sandboxes.zoho.injectFault({ probability: 1, fault: { kind: 'status', status: 503 } });
+		const first = await n8n.postJson('webhook/lead-intake/all-crms', { email, lastName: 'Older', company: 'First' });
+		expect(first).toMatchObject({ status: 202, json: { queued: ['Zoho CRM'] } });
+		const second = await n8n.postJson('webhook/lead-intake/all-crms', { email, lastName: 'Newer', company: 'Second' });
+		expect(second).toMatchObject({ status: 202, json: { queued: ['Zoho CRM'] } });
+		const rows = (await n8n.outboxRows()).filter((row) => row.email === email);
+		expect(rows).toEqual([expect.objectContaining({ crm: 'Zoho CRM', status: 'queued' })]);
+		expect(JSON.parse(rows[0].lead)).toMatchObject({ lastName: 'Newer', company: 'Second' });
+
+		n8n.sandboxes.zoho.faults.clear();
+		await eventually(async () => ((await n8n.outboxRows()).some((row) => row.email === email) ? undefined : true), 'the replay to store the lead and empty its row', 30_000);
+		expect(zohoLeads(email)).toEqual([expect.objectContaining({ Last_Name: 'Newer', Company: 'Second' })]);
+		for (const crm of OTHER_CRMS) expect(crm.records(email)).toEqual([expect.objectContaining({ lastName: 'Newer', company: 'Second' })]);
 	});
 });
 
