@@ -51,8 +51,14 @@ const fetching = new Map<string, Promise<void>>();
  * once instead of each asking again in turn (12 leads waiting made 24 token requests).
  */
 const TOKEN_DOWN_MS = 2_000;
-/** Per credential, such a failure and when it happened. */
-const tokenDown = new Map<string, { error: NodeApiError | NodeOperationError; at: number }>();
+/** Per credential, such a failure, when it happened, and what the request was made from. */
+const tokenDown = new Map<string, { error: NodeApiError | NodeOperationError; at: number; inputs: string }>();
+
+/** What a token request is made from: once the credential changes (a secret fixed), it asks again. */
+function mintInputs(stored: ICredentialDataDecryptedObject): string {
+	const token = new Set(['accessToken', 'tokenIssuedAt', 'tokenExpiresAt', 'tokenRefreshClaim']);
+	return JSON.stringify(Object.entries(stored).filter(([name]) => !token.has(name)));
+}
 /** Per credential, when this process last failed to renew a still valid token. */
 const renewFailedAt = new Map<string, number>();
 /** Tokens the CRM refused in this process, per credential: never sent again. */
@@ -155,7 +161,7 @@ export async function requestWithSharedToken(ctx: Context, credentialType: strin
 				else intent = claim.ageMs >= CLAIM_SETTLE_MS ? { kind: 'mint', token, refused: refused(key) } : { kind: 'send', token };
 			} else {
 				const down = tokenDown.get(key);
-				if (down && now - down.at < TOKEN_DOWN_MS) throw copyOf(down.error);
+				if (down && now - down.at < TOKEN_DOWN_MS && down.inputs === mintInputs(stored)) throw copyOf(down.error);
 				// One request per process looks after the token; the others wait for it, then read again.
 				if (!releaseOthers) {
 					const current = fetching.get(key);
@@ -204,7 +210,7 @@ export async function requestWithSharedToken(ctx: Context, credentialType: strin
 				// claim is given back, so that no other process, nor this n8n started again, waits out
 				// its lease (30 s) for a token that is not coming.
 				if (!usable && intent.kind === 'mint' && copy.accessToken === '' && classifyFailure(error).retryLater) {
-					tokenDown.set(key, { error: asNodeError(ctx, error), at: Date.now() });
+					tokenDown.set(key, { error: asNodeError(ctx, error), at: Date.now(), inputs: mintInputs(stored) });
 					if (claim?.mine || claimedAt !== undefined) {
 						await releaseClaim(ctx, credentialType, options, { id: String(details?.id ?? ''), name: String(details?.name ?? '') }, stored);
 					}
