@@ -204,6 +204,39 @@ describe('Engine: executions running at once share calls', () => {
 		expect(setup.zoho.records()).toHaveLength(26);
 	});
 
+	test('a lead arriving just after a shared call ended still counts as the burst and waits for the next leads; one execution at a time never waits', async () => {
+		const calls = recordUpsertCalls(setup);
+		const credential = freshCredential(setup);
+		const options = { combineBurstWaitMs: 1000 };
+		await zohoRun(setup, credential.id, lead(99, 'warm'), options);
+
+		// One execution after another: every call carries one execution's lead, so none of them waits.
+		for (let i = 0; i < 3; i++) {
+			const started = Date.now();
+			await zohoRun(setup, credential.id, lead(i, 'sequential'), options);
+			expect(Date.now() - started).toBeLessThan(700);
+		}
+		calls.splice(0);
+
+		// Three at once: the first goes alone, the other two share the next call, which ends the burst's first part.
+		await Promise.all([0, 1, 2].map(async (i) => await zohoRun(setup, credential.id, lead(i, 'opening'), options)));
+		expect(calls.map((call) => call.length)).toEqual([1, 2]);
+		calls.splice(0);
+
+		// The burst goes on a moment later, with nothing in flight: the first of these waits for the three behind it.
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		const later = [0, 1, 2, 3].map((i) => lead(i, 'continued'));
+		const runs = await Promise.all(
+			later.map(async (item, i) => {
+				await new Promise((resolve) => setTimeout(resolve, i * 60));
+				return await zohoRun(setup, credential.id, item, options);
+			}),
+		);
+		runs.forEach((run, i) => expect(run.success[0].json.input).toEqual(later[i]));
+		expect(calls).toHaveLength(1);
+		expect([...calls[0]].sort()).toEqual(later.map((item) => String(item.Email)).sort());
+	});
+
 	test('an execution of many items and one-lead executions share the calls, each execution its own results', async () => {
 		const credential = freshCredential(setup);
 		const batch = Array.from({ length: 150 }, (_, i) => lead(i, 'batch'));

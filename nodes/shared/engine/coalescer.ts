@@ -39,7 +39,11 @@ interface Entry<Item> extends Submission<Item> {
  * queue, and the next call takes as many as a batch holds. At idle the first record goes at once
  * (after `maxWaitMs`, 0 by default). A record that arrives while the lane is busy is part of a
  * burst: the call it joins waits until it is full or until the oldest record in it has waited
- * `burstWaitMs`, since more are on their way.
+ * `burstWaitMs`, since more are on their way. So is a record that arrives within `burstWaitMs`
+ * of the end of a call that carried several executions' records, unless a quota paces the lane:
+ * in a burst the lane is often idle for a moment between two calls, and a record sent alone then
+ * would halve the records a call carries. One execution at a time never shares a call, so it
+ * never waits.
  */
 class Lane<Item> {
 	private readonly queue: Array<Entry<Item>> = [];
@@ -47,12 +51,16 @@ class Lane<Item> {
 	/** Match keys of the calls in flight, with how many records hold each. */
 	private readonly busyKeys = new Map<string, number>();
 	private lingering = false;
+	/** Until when a record arriving at an idle lane still counts as part of a burst. */
+	private burstUntil = 0;
+	private settling = false;
 
 	constructor(private readonly onIdle: () => void) {}
 
 	submit(submissions: Array<Submission<Item>>, settings: LaneSettings): Array<Promise<void>> {
 		const now = Date.now();
-		const deadline = now + (this.idle ? settings.maxWaitMs : settings.burstWaitMs);
+		const inBurst = !this.idle || now < this.burstUntil;
+		const deadline = now + (inBurst ? settings.burstWaitMs : settings.maxWaitMs);
 		const settled = submissions.map(
 			(submission) => new Promise<void>((done) => this.queue.push({ ...submission, settings, deadline, done })),
 		);
@@ -62,6 +70,11 @@ class Lane<Item> {
 
 	get idle(): boolean {
 		return this.inFlight === 0 && this.queue.length === 0;
+	}
+
+	/** Idle, and past the burst a shared call ended with: nothing left to keep. */
+	get finished(): boolean {
+		return this.idle && !this.lingering && !this.settling && Date.now() >= this.burstUntil;
 	}
 
 	private pump(): void {
@@ -130,6 +143,11 @@ class Lane<Item> {
 				// The sender settles its records itself; a throw here must not stop the lane.
 			} finally {
 				this.inFlight--;
+				// A lane paced by a quota (readyInMs) gathers records while the quota is spent; with
+				// quota to spare, holding a record at an idle lane would only delay it.
+				if (!batch[0].readyInMs && new Set(batch.map((entry) => entry.owner)).size > 1) {
+					this.burstUntil = Math.max(this.burstUntil, Date.now() + batch[0].settings.burstWaitMs);
+				}
 				for (const key of keys) {
 					const left = (this.busyKeys.get(key) ?? 1) - 1;
 					if (left > 0) this.busyKeys.set(key, left);
@@ -137,7 +155,7 @@ class Lane<Item> {
 				}
 				for (const entry of batch) entry.done();
 				this.pump();
-				if (this.idle) this.onIdle();
+				this.settle();
 			}
 		})();
 	}
@@ -148,7 +166,22 @@ class Lane<Item> {
 		void sleep(ms).then(() => {
 			this.lingering = false;
 			this.pump();
-			if (this.idle) this.onIdle();
+			this.settle();
+		});
+	}
+
+	/** Lets the lane go once it is idle, after the burst it may still be in. */
+	private settle(): void {
+		if (!this.idle || this.lingering || this.settling) return;
+		const burstLeftMs = this.burstUntil - Date.now();
+		if (burstLeftMs <= 0) {
+			this.onIdle();
+			return;
+		}
+		this.settling = true;
+		void sleep(burstLeftMs).then(() => {
+			this.settling = false;
+			this.settle();
 		});
 	}
 }
@@ -164,7 +197,7 @@ export function submitToLane<Item>(key: string, submissions: Array<Submission<It
 	let lane = lanes.get(key) as Lane<Item> | undefined;
 	if (!lane) {
 		const created = new Lane<Item>(() => {
-			if (lanes.get(key) === created && created.idle) lanes.delete(key);
+			if (lanes.get(key) === created && created.finished) lanes.delete(key);
 		});
 		lanes.set(key, created as Lane<unknown>);
 		lane = created;
