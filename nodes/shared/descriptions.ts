@@ -52,7 +52,7 @@ export function writeOptions(settings: WriteOptionsSettings): INodeProperties[] 
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 5000 },
 			default: 500,
-			description: `How long a lead that arrives while other leads are already on their way to ${settings.crm} waits for more to join its call, unless the call is full sooner; so does one that arrives within this time after a call shared by several executions ended. Fewer, fuller calls in a campaign spike; one execution at a time never waits. 0 sends each call as soon as the one before it ends.`,
+			description: `How long a lead that arrives while other leads are already on their way to ${settings.crm} waits for more to join its call, unless the call is full sooner; so does one that arrives within this time after a call shared by several executions stored leads. Fewer, fuller calls in a campaign spike; one execution at a time never waits. 0 sends each call as soon as the one before it ends.`,
 		},
 		{
 			displayName: 'Max Parallel Calls',

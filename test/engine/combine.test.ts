@@ -237,6 +237,25 @@ describe('Engine: executions running at once share calls', () => {
 		expect([...calls[0]].sort()).toEqual(later.map((item) => String(item.Email)).sort());
 	});
 
+	test('after a shared call the CRM refused whole, the next lead does not wait for others (an outage answers as fast as before)', async () => {
+		// Calls 1-4: the first lead alone, the two behind it together, then each of those two again on its own.
+		const calls = recordUpsertCalls(setup, [1, 2, 3, 4]);
+		const credential = freshCredential(setup);
+		const options = { combineBurstWaitMs: 1000 };
+		await zohoRun(setup, credential.id, lead(99, 'warm'), options);
+		calls.splice(0);
+
+		const refused = await Promise.all([0, 1, 2].map(async (i) => await zohoRun(setup, credential.id, lead(i, 'refused'), options)));
+		expect(refused.every((run) => run.errors.length === 1)).toBe(true);
+		expect(calls.map((call) => call.length)).toEqual([1, 2, 1, 1]);
+
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		const started = Date.now();
+		const next = await zohoRun(setup, credential.id, lead(0, 'after-refusal'), options);
+		expect(next.success).toHaveLength(1);
+		expect(Date.now() - started).toBeLessThan(700);
+	});
+
 	test('an execution of many items and one-lead executions share the calls, each execution its own results', async () => {
 		const credential = freshCredential(setup);
 		const batch = Array.from({ length: 150 }, (_, i) => lead(i, 'batch'));

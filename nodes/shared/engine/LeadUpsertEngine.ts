@@ -272,9 +272,9 @@ async function sendGroups<Payload>(groups: Array<Group<Payload>>, execution: Exe
  * One call for records of one or more executions, through the first one's adapter (they are
  * equivalent by their combine key). When a call carrying several executions' records is refused
  * as a whole, each execution's records are sent again on their own, so one execution's bad
- * record cannot fail another's.
+ * record cannot fail another's. Resolves to whether the CRM wrote any record.
  */
-async function sendCombined<Payload>(queued: Array<Queued<Payload>>, waiting: number): Promise<void> {
+async function sendCombined<Payload>(queued: Array<Queued<Payload>>, waiting: number): Promise<boolean> {
 	const { run, settings } = queued[0];
 	try {
 		await sendWithRetries(
@@ -285,8 +285,7 @@ async function sendCombined<Payload>(queued: Array<Queued<Payload>>, waiting: nu
 		);
 		const byRun = new Map<LeadUpsertRun<Payload>, Array<Queued<Payload>>>();
 		for (const entry of queued) byRun.set(entry.run, [...(byRun.get(entry.run) ?? []), entry]);
-		if (byRun.size < 2) return;
-		for (const entries of byRun.values()) {
+		for (const entries of byRun.size < 2 ? [] : byRun.values()) {
 			const refused = entries.filter((entry) => entry.group.refusedWithCall);
 			if (refused.length === 0) continue;
 			for (const { group } of refused) {
@@ -304,6 +303,7 @@ async function sendCombined<Payload>(queued: Array<Queued<Payload>>, waiting: nu
 		// A fault of the node itself: every record still open says so, and the lane moves on.
 		for (const entry of queued) entry.group.outcome ??= { ok: false, failure: toFailure(error, entry.run) };
 	}
+	return queued.some((entry) => entry.group.outcome?.ok === true);
 }
 
 /**

@@ -14,8 +14,11 @@ export interface Submission<Item> {
 	 * it, instead of in the pacer in a call of their own. Omitted: at once.
 	 */
 	readyInMs?(): number;
-	/** Sends one combined call and settles every record in it; the first record's execution does the sending. */
-	send(items: Item[], waiting: number): Promise<void>;
+	/**
+	 * Sends one combined call and settles every record in it; the first record's execution does
+	 * the sending. Resolves to whether the CRM wrote any of them.
+	 */
+	send(items: Item[], waiting: number): Promise<boolean>;
 }
 
 export interface LaneSettings {
@@ -40,7 +43,8 @@ interface Entry<Item> extends Submission<Item> {
  * (after `maxWaitMs`, 0 by default). A record that arrives while the lane is busy is part of a
  * burst: the call it joins waits until it is full or until the oldest record in it has waited
  * `burstWaitMs`, since more are on their way. So is a record that arrives within `burstWaitMs`
- * of the end of a call that carried several executions' records, unless a quota paces the lane:
+ * of the end of a call that carried several executions' records and wrote some of them, unless
+ * a quota paces the lane:
  * in a burst the lane is often idle for a moment between two calls, and a record sent alone then
  * would halve the records a call carries. One execution at a time never shares a call, so it
  * never waits.
@@ -134,8 +138,9 @@ class Lane<Item> {
 		this.inFlight++;
 		const waiting = this.queue.length;
 		void (async () => {
+			let written = false;
 			try {
-				await batch[0].send(
+				written = await batch[0].send(
 					batch.map((entry) => entry.item),
 					waiting,
 				);
@@ -144,8 +149,9 @@ class Lane<Item> {
 			} finally {
 				this.inFlight--;
 				// A lane paced by a quota (readyInMs) gathers records while the quota is spent; with
-				// quota to spare, holding a record at an idle lane would only delay it.
-				if (!batch[0].readyInMs && new Set(batch.map((entry) => entry.owner)).size > 1) {
+				// quota to spare, holding a record at an idle lane would only delay it. Nor after a call
+				// the CRM refused whole (an outage): the next lead would wait only to fail later.
+				if (written && !batch[0].readyInMs && new Set(batch.map((entry) => entry.owner)).size > 1) {
 					this.burstUntil = Math.max(this.burstUntil, Date.now() + batch[0].settings.burstWaitMs);
 				}
 				for (const key of keys) {
