@@ -238,12 +238,11 @@ describe('Engine: executions running at once share calls', () => {
 	});
 
 	test('after a shared call the CRM refused whole, the next lead does not wait for others (an outage answers as fast as before)', async () => {
-		// Calls 1-4: the first lead alone, the two behind it together, then each of those two again on its own.
-		const calls = recordUpsertCalls(setup, [1, 2, 3, 4]);
 		const credential = freshCredential(setup);
 		const options = { combineBurstWaitMs: 1000 };
 		await zohoRun(setup, credential.id, lead(99, 'warm'), options);
-		calls.splice(0);
+		// Refused whole from here on, calls 1-4: the first lead alone, the two behind it together, then each of those two again on its own.
+		const calls = recordUpsertCalls(setup, [1, 2, 3, 4]);
 
 		const refused = await Promise.all([0, 1, 2].map(async (i) => await zohoRun(setup, credential.id, lead(i, 'refused'), options)));
 		expect(refused.every((run) => run.errors.length === 1)).toBe(true);

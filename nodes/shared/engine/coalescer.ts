@@ -44,10 +44,9 @@ interface Entry<Item> extends Submission<Item> {
  * burst: the call it joins waits until it is full or until the oldest record in it has waited
  * `burstWaitMs`, since more are on their way. So is a record that arrives within `burstWaitMs`
  * of the end of a call that carried several executions' records and wrote some of them, unless
- * a quota paces the lane:
- * in a burst the lane is often idle for a moment between two calls, and a record sent alone then
- * would halve the records a call carries. One execution at a time never shares a call, so it
- * never waits.
+ * a quota paces the lane: in a burst the lane is often idle for a moment between two calls, and
+ * a record sent alone then would halve the records a call carries. One execution at a time never
+ * shares a call, so it never waits.
  */
 class Lane<Item> {
 	private readonly queue: Array<Entry<Item>> = [];
