@@ -283,27 +283,33 @@ async function sendCombined<Payload>(queued: Array<Queued<Payload>>, waiting: nu
 			settings,
 			waiting,
 		);
-		const byRun = new Map<LeadUpsertRun<Payload>, Array<Queued<Payload>>>();
-		for (const entry of queued) byRun.set(entry.run, [...(byRun.get(entry.run) ?? []), entry]);
-		for (const entries of byRun.size < 2 ? [] : byRun.values()) {
-			const refused = entries.filter((entry) => entry.group.refusedWithCall);
-			if (refused.length === 0) continue;
-			for (const { group } of refused) {
-				group.outcome = undefined;
-				group.refusedWithCall = undefined;
-			}
-			await sendWithRetries(
-				refused.map((entry) => entry.group),
-				refused[0].run,
-				refused[0].settings,
-				0,
-			);
-		}
+		await resendRefusedPerExecution(queued);
 	} catch (error) {
 		// A fault of the node itself: every record still open says so, and the lane moves on.
 		for (const entry of queued) entry.group.outcome ??= { ok: false, failure: toFailure(error, entry.run) };
 	}
 	return queued.some((entry) => entry.group.outcome?.ok === true);
+}
+
+/** A shared call refused as a whole: each execution's records go again in a call of their own. */
+async function resendRefusedPerExecution<Payload>(queued: Array<Queued<Payload>>): Promise<void> {
+	const byRun = new Map<LeadUpsertRun<Payload>, Array<Queued<Payload>>>();
+	for (const entry of queued) byRun.set(entry.run, [...(byRun.get(entry.run) ?? []), entry]);
+	if (byRun.size < 2) return;
+	for (const entries of byRun.values()) {
+		const refused = entries.filter((entry) => entry.group.refusedWithCall);
+		if (refused.length === 0) continue;
+		for (const { group } of refused) {
+			group.outcome = undefined;
+			group.refusedWithCall = undefined;
+		}
+		await sendWithRetries(
+			refused.map((entry) => entry.group),
+			refused[0].run,
+			refused[0].settings,
+			0,
+		);
+	}
 }
 
 /**

@@ -75,11 +75,6 @@ class Lane<Item> {
 		return this.inFlight === 0 && this.queue.length === 0;
 	}
 
-	/** Idle, and past the burst a shared call ended with: nothing left to keep. */
-	get finished(): boolean {
-		return this.idle && !this.lingering && !this.settling && Date.now() >= this.burstUntil;
-	}
-
 	private pump(): void {
 		while (this.queue.length > 0) {
 			const { settings } = this.queue[0];
@@ -175,7 +170,7 @@ class Lane<Item> {
 		});
 	}
 
-	/** Lets the lane go once it is idle, after the burst it may still be in. */
+	/** Lets the lane go (onIdle) once it is idle and past the burst it may still be in. */
 	private settle(): void {
 		if (!this.idle || this.lingering || this.settling) return;
 		const burstLeftMs = this.burstUntil - Date.now();
@@ -202,7 +197,7 @@ export function submitToLane<Item>(key: string, submissions: Array<Submission<It
 	let lane = lanes.get(key) as Lane<Item> | undefined;
 	if (!lane) {
 		const created = new Lane<Item>(() => {
-			if (lanes.get(key) === created && created.finished) lanes.delete(key);
+			if (lanes.get(key) === created && created.idle) lanes.delete(key);
 		});
 		lanes.set(key, created as Lane<unknown>);
 		lane = created;
