@@ -58,11 +58,21 @@ export interface Instance {
 	cookie(): Promise<string>;
 	/** The "Lead outbox" data table's rows (created at start, see demo/outbox.ts). */
 	outboxRows(): Promise<OutboxRow[]>;
+	/** The runs of a workflow n8n has on record (its executions list), newest first. */
+	executions(workflowId: string): Promise<ExecutionRun[]>;
 	/** Changes the rows matching every condition, as n8n's Data tables view would; returns how many. */
 	updateOutboxRows(where: RowFilter[], data: Partial<OutboxRow>): Promise<number>;
 	/** Stops the main n8n process and starts it again on the same home and port (one process only). */
 	restart(): Promise<void>;
 	stop(): Promise<void>;
+}
+
+export interface ExecutionRun {
+	id: string;
+	status: string;
+	startedAt: string;
+	/** Absent while the run goes on. */
+	stoppedAt?: string | null;
 }
 
 export interface Answer {
@@ -233,6 +243,7 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Inst
 			postJson: (route, body) => post(route, JSON.stringify(body), 'application/json'),
 			cookie,
 			outboxRows: async () => outboxRows(url, await cookie(), outbox),
+			executions: async (workflowId) => executions(url, await cookie(), workflowId),
 			updateOutboxRows: async (where, data) => updateOutboxRows(url, await cookie(), outbox, where, data),
 			restart: async () => {
 				if (options.queue) throw new Error('restart() runs one n8n process only');
@@ -248,6 +259,13 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Inst
 		await stop();
 		throw error;
 	}
+}
+
+async function executions(url: string, cookie: string, workflowId: string): Promise<ExecutionRun[]> {
+	const query = new URLSearchParams({ filter: JSON.stringify({ workflowId }), limit: '250' });
+	const response = await fetch(`${url}/rest/executions?${query}`, { headers: { cookie } });
+	if (!response.ok) throw new Error(`n8n answered ${response.status} to GET /rest/executions: ${await response.text()}`);
+	return ((await response.json()) as { data: { results: ExecutionRun[] } }).data.results;
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
